@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Targets a user types; `make help` lists them.  The module itself is built
+# by kbuild from the Kbuild file beside this one.
+
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+PWD := $(shell pwd)
+VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+
+# Kernels `make check` runs on; override to select, e.g. KERNELS="6.1 7.2".
+KERNELS ?= 5.10 6.1 6.12 7.2 stock-6.1
+CASES ?=
+
+.PHONY: all modules install clean help check demo dkms-install dkms-remove
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+install: modules
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a $(KVER)
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+dkms-install:
+	dkms add $(PWD)
+	dkms install dm-icpt/$(VERSION)
+
+dkms-remove:
+	dkms remove dm-icpt/$(VERSION) --all
+
+check:
+	tests/run --kernels "$(KERNELS)" $(if $(CASES),--cases "$(CASES)")
+
+demo:
+	tests/run --demo
+
+help:
+	@echo 'dm-icpt make targets:'
+	@echo '  make [KDIR=<kernel build dir>]   build dm-icpt.ko (default: running kernel)'
+	@echo '  make install                     install into /lib/modules/<release>/updates'
+	@echo '  make dkms-install / dkms-remove  register with DKMS and build for this kernel'
+	@echo '  make demo                        boot a test kernel in QEMU and show passthrough'
+	@echo '  make check [KERNELS=..] [CASES=..] run the test matrix in QEMU guests'
+	@echo '  make clean                       remove build products'

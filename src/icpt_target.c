@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dm-icpt: a linear device-mapper target that passes inline encryption
+ * through, and says what it passes and why.
+ *
+ * Where dm core can pass inline encryption through (DM_TARGET_PASSES_CRYPTO),
+ * icpt opts in: dm core then intersects the crypto profiles of the devices
+ * below, registers the result on the dm queue, widens it on reload and
+ * forwards key eviction.  icpt never puts a profile of its own on the dm
+ * queue.  On top, icpt refuses table lines that dm core would reject with a
+ * generic message, or that would fail encrypted I/O later, naming the device
+ * and the capability; and it reports what is exposed and counts encrypted
+ * and plain I/O.
+ */
+#include <linux/module.h>
+#include <linux/init.h>
+#include <linux/bio.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+
+#include "icpt_compat.h"
+#include "icpt_caps.h"
+
+#define DM_MSG_PREFIX "icpt"
+
+#define ICPT_MAX_REQUIRE 8
+
+/**
+ * struct icpt_stats - per-CPU I/O counters of one table line
+ * @crypt_bios: data bios that carried an inline encryption context
+ * @crypt_bytes: bytes in those bios
+ * @plain_bios: data bios without one
+ * @plain_bytes: bytes in those bios
+ */
+struct icpt_stats {
+	u64 crypt_bios;
+	u64 crypt_bytes;
+	u64 plain_bios;
+	u64 plain_bytes;
+};
+
+/**
+ * struct icpt_c - one icpt table line
+ * @node: entry in icpt_lines, so lines of one table can see each other
+ * @ti: the target this line is
+ * @dev: the underlying device
+ * @start: where the mapping starts on @dev, in 512-byte sectors
+ * @nr_require: entries used in @require
+ * @require: capabilities this line's table must expose, from the table line
+ * @stats: I/O counters
+ */
+struct icpt_c {
+	struct list_head node;
+	struct dm_target *ti;
+	struct dm_dev *dev;
+	sector_t start;
+	unsigned int nr_require;
+	struct icpt_require require[ICPT_MAX_REQUIRE];
+	struct icpt_stats __percpu *stats;
+};
+
+/*
+ * Every live icpt line.  dm core gives a target no hook after the last line
+ * of a table is constructed, so each constructor looks at the lines of its
+ * table built before it (same ti->table) to judge the table as a whole.
+ */
+static LIST_HEAD(icpt_lines);
+static DEFINE_MUTEX(icpt_lines_lock);
+
+/* Why this kernel cannot pass inline encryption through, or NULL. */
+static const char *icpt_unavailable_reason(void)
+{
+	if (!ICPT_HAVE_BLK_CRYPTO)
+		return "kernel_without_blk_crypto";
+	if (!ICPT_PASSTHROUGH)
+		return "dm_core_without_crypto_passthrough";
+	return NULL;
+}
+
+static void icpt_dev_caps(struct dm_dev *dev, struct icpt_caps *caps)
+{
+	icpt_caps_read(bdev_get_queue(dev->bdev), caps);
+}
+
+/* What the dm device exposes now, from its live table. */
+static void icpt_live_caps(struct dm_target *ti, struct icpt_caps *caps)
+{
+	struct gendisk *disk = dm_disk(dm_table_get_md(ti->table));
+
+	icpt_caps_read(disk->queue, caps);
+}
+
+/*
+ * What the icpt lines of @ti's table expose together: the intersection of
+ * their devices' capabilities, as dm core computes it.  Caller holds
+ * icpt_lines_lock.
+ */
+static void icpt_table_caps(struct dm_target *ti, struct icpt_caps *caps)
+{
+	struct icpt_c *ic;
+	struct icpt_caps dev;
+
+	icpt_caps_fill(caps);
+	list_for_each_entry(ic, &icpt_lines, node) {
+		if (ic->ti->table != ti->table)
+			continue;
+		icpt_dev_caps(ic->dev, &dev);
+		icpt_caps_intersect(caps, &dev);
+	}
+	if (!ICPT_PASSTHROUGH)
+		memset(caps, 0, sizeof(*caps));
+}
+
+/*
+ * A reload must keep every capability the live device exposes: upper layers
+ * may already rely on it, and dm core refuses narrower tables anyway.
+ */
+static int icpt_check_live(struct dm_target *ti, struct icpt_c *ic,
+			   const char *path)
+{
+	struct icpt_caps live, dev, gap;
+	char want[ICPT_CAPS_STRLEN], has[ICPT_CAPS_STRLEN];
+
+	icpt_live_caps(ti, &live);
+	icpt_dev_caps(ic->dev, &dev);
+	if (!icpt_caps_missing(&dev, &live, &gap))
+		return 0;
+
+	icpt_caps_format(&gap, want, sizeof(want));
+	icpt_caps_format(&dev, has, sizeof(has));
+	DMERR("%s: %s (%s) lacks %s%s%s that the live device exposes; it supports %s, DUN %u bytes",
+	      dm_device_name(dm_table_get_md(ti->table)), ic->dev->name, path,
+	      icpt_caps_empty(&gap) ? "" : want,
+	      gap.dun_bytes ? " a DUN width the live device offers" : "",
+	      gap.key_types ? " a key type" : "", has, dev.dun_bytes);
+	ti->error = "Device lacks inline encryption capabilities the live device exposes";
+	return -EINVAL;
+}
+
+/* Each line's require arguments must hold for the table built so far. */
+static int icpt_check_require(struct dm_target *ti, const struct icpt_c *ic,
+			      const struct icpt_caps *table, const char *path)
+{
+	const struct icpt_c *line;
+	struct icpt_caps dev;
+	char want[64], has[ICPT_CAPS_STRLEN];
+	unsigned int i;
+
+	list_for_each_entry(line, &icpt_lines, node) {
+		if (line->ti->table != ti->table)
+			continue;
+		for (i = 0; i < line->nr_require; i++) {
+			if (icpt_caps_meets(table, &line->require[i]))
+				continue;
+			icpt_require_format(&line->require[i], want, sizeof(want));
+			icpt_dev_caps(ic->dev, &dev);
+			icpt_caps_format(&dev, has, sizeof(has));
+			DMERR("%s: require:%s is not met: %s (%s) supports %s, DUN %u bytes",
+			      dm_device_name(dm_table_get_md(ti->table)), want,
+			      ic->dev->name, path, has, dev.dun_bytes);
+			ti->error = "Inline encryption requirement not met";
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Lines must not start inside a data unit the table exposes. */
+static int icpt_check_boundary(struct dm_target *ti, const struct icpt_caps *table)
+{
+	unsigned int dus, mode = 0;
+
+	dus = icpt_caps_misaligned_dus(table, ti->begin, &mode);
+	if (!dus)
+		return 0;
+	DMERR("%s: a line starting at sector %llu would split %u-byte %s data units the table exposes; start lines at multiples of %u sectors",
+	      dm_device_name(dm_table_get_md(ti->table)),
+	      (unsigned long long)ti->begin, dus, icpt_mode_name(mode),
+	      dus >> SECTOR_SHIFT);
+	ti->error = "Line boundary splits inline encryption data units";
+	return -EINVAL;
+}
+
+/*
+ * Add @ic to the lines of its table and judge the table so far.  The table's
+ * capabilities only narrow as lines are added, so an unmet requirement
+ * cannot be rescued by a later line; a misaligned boundary is judged against
+ * the capabilities of the lines up to this one.
+ */
+static int icpt_join_table(struct dm_target *ti, struct icpt_c *ic,
+			   const char *path)
+{
+	struct icpt_caps table;
+	int r;
+
+	mutex_lock(&icpt_lines_lock);
+	list_add_tail(&ic->node, &icpt_lines);
+	icpt_table_caps(ti, &table);
+	r = icpt_check_require(ti, ic, &table, path);
+	if (!r)
+		r = icpt_check_boundary(ti, &table);
+	if (r)
+		list_del(&ic->node);
+	mutex_unlock(&icpt_lines_lock);
+	return r;
+}
+
+static int icpt_add_require(struct dm_target *ti, struct icpt_c *ic,
+			    const char *value)
+{
+	struct icpt_require req;
+	unsigned int i;
+	int r;
+
+	r = icpt_require_parse(value, &req);
+	if (r == -ENOENT) {
+		ti->error = "Unknown inline encryption mode in require argument";
+		return -EINVAL;
+	}
+	if (r) {
+		ti->error = "Invalid require argument: expected require:<mode>:<data_unit_size>[:<dun_bytes>]";
+		return -EINVAL;
+	}
+	for (i = 0; i < ic->nr_require; i++) {
+		if (!memcmp(&ic->require[i], &req, sizeof(req))) {
+			ti->error = "Duplicate require argument";
+			return -EINVAL;
+		}
+	}
+	if (!ICPT_PASSTHROUGH) {
+		DMERR("require:%s cannot be met: %s", value, icpt_unavailable_reason());
+		ti->error = "Inline encryption requirement cannot be met on this kernel";
+		return -EINVAL;
+	}
+	ic->require[ic->nr_require++] = req;
+	return 0;
+}
+
+static int icpt_parse_features(struct dm_target *ti, struct icpt_c *ic,
+			       struct dm_arg_set *as)
+{
+	static const struct dm_arg _args[] = {
+		{0, ICPT_MAX_REQUIRE, "Invalid number of feature arguments"},
+	};
+	unsigned int argc;
+	const char *word;
+	int r;
+
+	if (!as->argc)
+		return 0;
+	r = dm_read_arg_group(_args, as, &argc, &ti->error);
+	if (r)
+		return r;
+	while (argc--) {
+		word = dm_shift_arg(as);
+		if (!strncasecmp(word, "require:", 8)) {
+			r = icpt_add_require(ti, ic, word + 8);
+			if (r)
+				return r;
+			continue;
+		}
+		ti->error = "Unknown feature argument";
+		return -EINVAL;
+	}
+	if (as->argc) {
+		ti->error = "Unexpected arguments after the feature arguments";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Construct an icpt mapping:
+ *   <dev_path> <offset> [<#opt_args> <opt_args>...]
+ * opt_args:
+ *   require:<mode>:<data_unit_size>[:<dun_bytes>]
+ *	the table must expose <mode> (a blk-crypto mode name such as
+ *	AES-256-XTS) at <data_unit_size> bytes natively, with DUNs of at least
+ *	<dun_bytes> bytes; otherwise the line is refused.
+ */
+static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
+{
+	struct dm_arg_set as = { .argc = argc, .argv = argv };
+	struct icpt_c *ic;
+	unsigned long long start;
+	const char *path;
+	char dummy;
+	int r;
+
+	if (argc < 2) {
+		ti->error = "Invalid argument count";
+		return -EINVAL;
+	}
+
+	ic = kzalloc(sizeof(*ic), GFP_KERNEL);
+	if (!ic) {
+		ti->error = "Cannot allocate icpt context";
+		return -ENOMEM;
+	}
+	ic->ti = ti;
+	INIT_LIST_HEAD(&ic->node);
+
+	path = dm_shift_arg(&as);
+	r = -EINVAL;
+	if (sscanf(dm_shift_arg(&as), "%llu%c", &start, &dummy) != 1 ||
+	    start != (sector_t)start) {
+		ti->error = "Invalid device sector";
+		goto bad;
+	}
+	ic->start = start;
+
+	r = icpt_parse_features(ti, ic, &as);
+	if (r)
+		goto bad;
+
+	ic->stats = alloc_percpu(struct icpt_stats);
+	if (!ic->stats) {
+		ti->error = "Cannot allocate icpt counters";
+		r = -ENOMEM;
+		goto bad;
+	}
+
+	r = dm_get_device(ti, path, dm_table_get_mode(ti->table), &ic->dev);
+	if (r) {
+		ti->error = "Device lookup failed";
+		goto bad;
+	}
+	if (ic->dev->bdev->bd_dev == disk_devt(dm_disk(dm_table_get_md(ti->table)))) {
+		ti->error = "Device cannot map onto itself";
+		r = -EINVAL;
+		goto bad_dev;
+	}
+
+	r = icpt_check_live(ti, ic, path);
+	if (r)
+		goto bad_dev;
+	r = icpt_join_table(ti, ic, path);
+	if (r)
+		goto bad_dev;
+
+	ti->num_flush_bios = 1;
+	ti->num_discard_bios = 1;
+	ti->num_secure_erase_bios = 1;
+	ti->num_write_zeroes_bios = 1;
+	icpt_set_flush_bypasses_map(ti);
+	ti->private = ic;
+	return 0;
+
+bad_dev:
+	dm_put_device(ti, ic->dev);
+bad:
+	free_percpu(ic->stats);
+	kfree(ic);
+	return r;
+}
+
+static void icpt_dtr(struct dm_target *ti)
+{
+	struct icpt_c *ic = ti->private;
+
+	mutex_lock(&icpt_lines_lock);
+	list_del(&ic->node);
+	mutex_unlock(&icpt_lines_lock);
+	dm_put_device(ti, ic->dev);
+	free_percpu(ic->stats);
+	kfree(ic);
+}
+
+static sector_t icpt_map_sector(struct dm_target *ti, sector_t bi_sector)
+{
+	struct icpt_c *ic = ti->private;
+
+	return ic->start + dm_target_offset(ti, bi_sector);
+}
+
+static void icpt_count(struct icpt_c *ic, struct bio *bio)
+{
+	if (!bio_has_data(bio))
+		return;
+	if (bio_has_crypt_ctx(bio)) {
+		this_cpu_inc(ic->stats->crypt_bios);
+		this_cpu_add(ic->stats->crypt_bytes, bio->bi_iter.bi_size);
+	} else {
+		this_cpu_inc(ic->stats->plain_bios);
+		this_cpu_add(ic->stats->plain_bytes, bio->bi_iter.bi_size);
+	}
+}
+
+static int icpt_map(struct dm_target *ti, struct bio *bio)
+{
+	struct icpt_c *ic = ti->private;
+
+	icpt_count(ic, bio);
+	bio_set_dev(bio, ic->dev->bdev);
+	bio->bi_iter.bi_sector = icpt_map_sector(ti, bio->bi_iter.bi_sector);
+	return DM_MAPIO_REMAPPED;
+}
+
+static void icpt_stats_sum(struct icpt_c *ic, struct icpt_stats *sum)
+{
+	const struct icpt_stats *s;
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		s = per_cpu_ptr(ic->stats, cpu);
+		sum->crypt_bios += READ_ONCE(s->crypt_bios);
+		sum->crypt_bytes += READ_ONCE(s->crypt_bytes);
+		sum->plain_bios += READ_ONCE(s->plain_bios);
+		sum->plain_bytes += READ_ONCE(s->plain_bytes);
+	}
+}
+
+static void icpt_stats_reset(struct icpt_c *ic)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(ic->stats, cpu), 0, sizeof(struct icpt_stats));
+}
+
+/*
+ * The first icpt line of this table whose device has no inline encryption
+ * at all: the reason a table exposes nothing.  NULL if there is none.
+ */
+static const char *icpt_limited_by(struct dm_target *ti)
+{
+	const struct icpt_c *ic;
+	struct icpt_caps dev;
+
+	list_for_each_entry(ic, &icpt_lines, node) {
+		if (ic->ti->table != ti->table)
+			continue;
+		icpt_dev_caps(ic->dev, &dev);
+		if (icpt_caps_empty(&dev))
+			return ic->dev->name;
+	}
+	return NULL;
+}
+
+static unsigned int icpt_status_info(struct dm_target *ti, char *result,
+				     unsigned int maxlen)
+{
+	struct icpt_c *ic = ti->private;
+	const char *reason = icpt_unavailable_reason();
+	const char *limited_by = NULL;
+	char caps[ICPT_CAPS_STRLEN], keys[32];
+	struct icpt_caps exposed, dev;
+	struct icpt_stats st;
+	unsigned int sz = 0;
+
+	memset(&exposed, 0, sizeof(exposed));
+	if (!reason)
+		icpt_live_caps(ti, &exposed);
+	if (icpt_caps_empty(&exposed)) {
+		mutex_lock(&icpt_lines_lock);
+		limited_by = icpt_limited_by(ti);
+		mutex_unlock(&icpt_lines_lock);
+	}
+
+	if (reason)
+		DMEMIT("crypto=off:%s", reason);
+	else
+		DMEMIT("crypto=passthrough");
+	icpt_caps_format(&exposed, caps, sizeof(caps));
+	icpt_key_types_format(exposed.key_types, keys, sizeof(keys));
+	DMEMIT(" exposed=%s dun_bytes=%u key_types=%s limited_by=%s",
+	       caps, exposed.dun_bytes, keys,
+	       reason ? "kernel" : limited_by ? limited_by : "-");
+
+	icpt_dev_caps(ic->dev, &dev);
+	icpt_caps_format(&dev, caps, sizeof(caps));
+	icpt_key_types_format(dev.key_types, keys, sizeof(keys));
+	DMEMIT(" device=%s device_dun_bytes=%u device_key_types=%s",
+	       caps, dev.dun_bytes, keys);
+
+	icpt_stats_sum(ic, &st);
+	DMEMIT(" crypt_bios=%llu crypt_bytes=%llu plain_bios=%llu plain_bytes=%llu",
+	       st.crypt_bios, st.crypt_bytes, st.plain_bios, st.plain_bytes);
+	return sz;
+}
+
+static unsigned int icpt_status_table(struct icpt_c *ic, char *result,
+				      unsigned int maxlen)
+{
+	char req[64];
+	unsigned int i, sz = 0;
+
+	DMEMIT("%s %llu", ic->dev->name, (unsigned long long)ic->start);
+	if (!ic->nr_require)
+		return sz;
+	DMEMIT(" %u", ic->nr_require);
+	for (i = 0; i < ic->nr_require; i++) {
+		icpt_require_format(&ic->require[i], req, sizeof(req));
+		DMEMIT(" require:%s", req);
+	}
+	return sz;
+}
+
+static void icpt_status(struct dm_target *ti, status_type_t type,
+			unsigned int status_flags, char *result, unsigned int maxlen)
+{
+	struct icpt_c *ic = ti->private;
+	unsigned int sz = 0;
+
+	switch (type) {
+	case STATUSTYPE_INFO:
+		icpt_status_info(ti, result, maxlen);
+		break;
+	case STATUSTYPE_TABLE:
+		icpt_status_table(ic, result, maxlen);
+		break;
+#if ICPT_HAVE_STATUSTYPE_IMA
+	case STATUSTYPE_IMA:
+		DMEMIT_TARGET_NAME_VERSION(ti->type);
+		DMEMIT(",device_name=%s,start=%llu,crypto=%s,require_count=%u;",
+		       ic->dev->name, (unsigned long long)ic->start,
+		       icpt_unavailable_reason() ? "off" : "passthrough",
+		       ic->nr_require);
+		break;
+#endif
+	}
+}
+
+static int icpt_message(struct dm_target *ti, unsigned int argc, char **argv,
+			char *result, unsigned int maxlen)
+{
+	struct icpt_c *ic = ti->private;
+
+	if (argc == 1 && !strcasecmp(argv[0], "reset_counters")) {
+		icpt_stats_reset(ic);
+		return 0;
+	}
+	DMERR("%s: unknown message; icpt accepts: reset_counters",
+	      dm_device_name(dm_table_get_md(ti->table)));
+	return -EINVAL;
+}
+
+static int icpt_prepare_ioctl(ICPT_PREPARE_IOCTL_ARGS(ti, bdev))
+{
+	struct icpt_c *ic = ti->private;
+	struct dm_dev *dev = ic->dev;
+
+	*bdev = dev->bdev;
+	/* Only pass ioctls through if the device sizes match exactly. */
+	if (ic->start || ti->len != bdev_nr_sectors(dev->bdev))
+		return 1;
+	return 0;
+}
+
+#ifdef CONFIG_BLK_DEV_ZONED
+static int icpt_report_zones_fn(struct dm_target *ti,
+				struct dm_report_zones_args *args,
+				unsigned int nr_zones)
+{
+	struct icpt_c *ic = ti->private;
+
+	return icpt_report_zones(ic->dev->bdev, ic->start,
+				 icpt_map_sector(ti, args->next_sector),
+				 args, nr_zones);
+}
+#else
+#define icpt_report_zones_fn NULL
+#endif
+
+static int icpt_iterate_devices(struct dm_target *ti,
+				iterate_devices_callout_fn fn, void *data)
+{
+	struct icpt_c *ic = ti->private;
+
+	return fn(ti, ic->dev, ic->start, ti->len, data);
+}
+
+static struct target_type icpt_target = {
+	.name = "icpt",
+	.version = {1, 0, 0},
+	.features = DM_TARGET_PASSES_INTEGRITY | DM_TARGET_NOWAIT |
+		    ICPT_FEATURE_ZONED_HM | ICPT_FEATURE_PASSES_CRYPTO |
+		    ICPT_FEATURE_ATOMIC_WRITES,
+	.report_zones = icpt_report_zones_fn,
+	.module = THIS_MODULE,
+	.ctr = icpt_ctr,
+	.dtr = icpt_dtr,
+	.map = icpt_map,
+	.status = icpt_status,
+	.message = icpt_message,
+	.prepare_ioctl = icpt_prepare_ioctl,
+	.iterate_devices = icpt_iterate_devices,
+};
+
+static int __init dm_icpt_init(void)
+{
+	const char *reason = icpt_unavailable_reason();
+	int r;
+
+	r = dm_register_target(&icpt_target);
+	if (r < 0) {
+		DMERR("register failed %d", r);
+		return r;
+	}
+	if (reason)
+		DMWARN("inline encryption passthrough unavailable (%s): icpt maps like linear and exposes nothing",
+		       reason);
+	else
+		DMINFO("inline encryption passthrough available");
+	return 0;
+}
+
+static void __exit dm_icpt_exit(void)
+{
+	dm_unregister_target(&icpt_target);
+}
+
+module_init(dm_icpt_init);
+module_exit(dm_icpt_exit);
+
+MODULE_DESCRIPTION(DM_NAME " target passing inline encryption through");
+MODULE_AUTHOR("dm-icpt developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION("0.1.0");
