@@ -52,6 +52,7 @@ bool icpt_caps_meets(const struct icpt_caps *caps, const struct icpt_require *re
 unsigned int icpt_caps_misaligned_dus(const struct icpt_caps *caps, sector_t sector,
 				      unsigned int *mode);
 int icpt_caps_format(const struct icpt_caps *caps, char *buf, size_t len);
+int icpt_caps_describe(const struct icpt_caps *caps, char *buf, size_t len);
 int icpt_key_types_format(unsigned int key_types, char *buf, size_t len);
 
 int icpt_require_parse(const char *word, struct icpt_require *req);

@@ -104,19 +104,31 @@ static inline sector_t bdev_nr_sectors(struct block_device *bdev)
 }
 #endif
 
+/* dm core may send flushes straight to the devices (a field after 6.1). */
+static inline void icpt_set_flush_bypasses_map(struct dm_target *ti)
+{
 #ifdef HAVE_DM_FLUSH_BYPASSES_MAP
-#define icpt_set_flush_bypasses_map(ti) ((ti)->flush_bypasses_map = true)
-#else
-#define icpt_set_flush_bypasses_map(ti) do { } while (0)
+	ti->flush_bypasses_map = true;
 #endif
+}
+
+/* The target's prepare_ioctl logic, in the form every kernel can call. */
+int icpt_prepare_ioctl_dev(struct dm_target *ti, struct block_device **bdev);
 
 #ifdef HAVE_DM_PREPARE_IOCTL_CMD
-#define ICPT_PREPARE_IOCTL_ARGS(ti, bdev) \
-	struct dm_target *ti, struct block_device **bdev, \
-	unsigned int cmd, unsigned long arg, bool *forward
+static inline int icpt_prepare_ioctl(struct dm_target *ti,
+				     struct block_device **bdev,
+				     unsigned int cmd, unsigned long arg,
+				     bool *forward)
+{
+	return icpt_prepare_ioctl_dev(ti, bdev);
+}
 #else
-#define ICPT_PREPARE_IOCTL_ARGS(ti, bdev) \
-	struct dm_target *ti, struct block_device **bdev
+static inline int icpt_prepare_ioctl(struct dm_target *ti,
+				     struct block_device **bdev)
+{
+	return icpt_prepare_ioctl_dev(ti, bdev);
+}
 #endif
 
 #ifdef CONFIG_BLK_DEV_ZONED

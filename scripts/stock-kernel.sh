@@ -32,7 +32,8 @@ pkgs="$hdr $common $kbuild"
 
 dir=$CACHE/stock/$rel-$ver
 stamp=$dir/done${image:+-image}
-if [ -f "$stamp" ]; then
+# An unpacked image includes the headers.
+if [ -f "$stamp" ] || [ -f "$dir/done-image" ]; then
 	echo "$dir"
 	exit 0
 fi
@@ -61,5 +62,5 @@ if [ "$image" = --image ]; then
 	rm -rf "$dir/root/boot" "$dir/root/usr/share"
 fi
 rm -rf "$dir/debs"
-touch "$stamp"
+touch "$dir/done" "$stamp"
 echo "$dir"

@@ -161,6 +161,33 @@ int icpt_caps_format(const struct icpt_caps *caps, char *buf, size_t len)
 	return sz;
 }
 
+/*
+ * For people: "AES-256-XTS:4096 with 8-byte DUNs", and for a gap found by
+ * icpt_caps_missing() also "DUNs of 16 bytes" or "hw_wrapped keys".
+ */
+int icpt_caps_describe(const struct icpt_caps *caps, char *buf, size_t len)
+{
+	int sz = 0;
+
+	if (!icpt_caps_empty(caps)) {
+		sz = icpt_caps_format(caps, buf, len);
+		if (caps->dun_bytes)
+			sz += scnprintf(buf + sz, len - sz, " with %u-byte DUNs",
+					caps->dun_bytes);
+	} else if (caps->dun_bytes) {
+		sz = scnprintf(buf, len, "DUNs of %u bytes", caps->dun_bytes);
+	}
+	if (caps->key_types & ~ICPT_KEY_TYPE_RAW) {
+		sz += scnprintf(buf + sz, len - sz, "%s", sz ? " and " : "");
+		sz += icpt_key_types_format(caps->key_types & ~ICPT_KEY_TYPE_RAW,
+					    buf + sz, len - sz);
+		sz += scnprintf(buf + sz, len - sz, " keys");
+	}
+	if (!sz)
+		sz = scnprintf(buf, len, "no inline encryption");
+	return sz;
+}
+
 int icpt_key_types_format(unsigned int key_types, char *buf, size_t len)
 {
 	int sz = 0;

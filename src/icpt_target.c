@@ -128,13 +128,11 @@ static int icpt_check_live(struct dm_target *ti, struct icpt_c *ic,
 	if (!icpt_caps_missing(&dev, &live, &gap))
 		return 0;
 
-	icpt_caps_format(&gap, want, sizeof(want));
-	icpt_caps_format(&dev, has, sizeof(has));
-	DMERR("%s: %s (%s) lacks %s%s%s that the live device exposes; it supports %s, DUN %u bytes",
+	icpt_caps_describe(&gap, want, sizeof(want));
+	icpt_caps_describe(&dev, has, sizeof(has));
+	DMERR("%s: %s (%s) lacks %s exposed by the live device; it supports %s",
 	      dm_device_name(dm_table_get_md(ti->table)), ic->dev->name, path,
-	      icpt_caps_empty(&gap) ? "" : want,
-	      gap.dun_bytes ? " a DUN width the live device offers" : "",
-	      gap.key_types ? " a key type" : "", has, dev.dun_bytes);
+	      want, has);
 	ti->error = "Device lacks inline encryption capabilities the live device exposes";
 	return -EINVAL;
 }
@@ -156,10 +154,10 @@ static int icpt_check_require(struct dm_target *ti, const struct icpt_c *ic,
 				continue;
 			icpt_require_format(&line->require[i], want, sizeof(want));
 			icpt_dev_caps(ic->dev, &dev);
-			icpt_caps_format(&dev, has, sizeof(has));
-			DMERR("%s: require:%s is not met: %s (%s) supports %s, DUN %u bytes",
+			icpt_caps_describe(&dev, has, sizeof(has));
+			DMERR("%s: require:%s is not met: %s (%s) supports %s",
 			      dm_device_name(dm_table_get_md(ti->table)), want,
-			      ic->dev->name, path, has, dev.dun_bytes);
+			      ic->dev->name, path, has);
 			ti->error = "Inline encryption requirement not met";
 			return -EINVAL;
 		}
@@ -175,7 +173,7 @@ static int icpt_check_boundary(struct dm_target *ti, const struct icpt_caps *tab
 	dus = icpt_caps_misaligned_dus(table, ti->begin, &mode);
 	if (!dus)
 		return 0;
-	DMERR("%s: a line starting at sector %llu would split %u-byte %s data units the table exposes; start lines at multiples of %u sectors",
+	DMERR("%s: line at sector %llu splits %u-byte %s data units; align lines to %u sectors",
 	      dm_device_name(dm_table_get_md(ti->table)),
 	      (unsigned long long)ti->begin, dus, icpt_mode_name(mode),
 	      dus >> SECTOR_SHIFT);
@@ -220,7 +218,7 @@ static int icpt_add_require(struct dm_target *ti, struct icpt_c *ic,
 		return -EINVAL;
 	}
 	if (r) {
-		ti->error = "Invalid require argument: expected require:<mode>:<data_unit_size>[:<dun_bytes>]";
+		ti->error = "Invalid require:<mode>:<data_unit_size>[:<dun_bytes>]";
 		return -EINVAL;
 	}
 	for (i = 0; i < ic->nr_require; i++) {
@@ -538,7 +536,7 @@ static int icpt_message(struct dm_target *ti, unsigned int argc, char **argv,
 	return -EINVAL;
 }
 
-static int icpt_prepare_ioctl(ICPT_PREPARE_IOCTL_ARGS(ti, bdev))
+int icpt_prepare_ioctl_dev(struct dm_target *ti, struct block_device **bdev)
 {
 	struct icpt_c *ic = ti->private;
 	struct dm_dev *dev = ic->dev;
@@ -601,7 +599,7 @@ static int __init dm_icpt_init(void)
 		return r;
 	}
 	if (reason)
-		DMWARN("inline encryption passthrough unavailable (%s): icpt maps like linear and exposes nothing",
+		DMWARN("inline encryption passthrough unavailable (%s): mapping only",
 		       reason);
 	else
 		DMINFO("inline encryption passthrough available");

@@ -1,0 +1,349 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel API differences met by icpt-engine.
+ *
+ * Which API a kernel offers is decided by the compile probes in probes/,
+ * whose results scripts/probe.sh writes to the generated engine_probes.h.
+ * Every #ifdef HAVE_* of the engine lives in this file; the engine itself
+ * only calls the engine_*() helpers below.
+ */
+#ifndef ICPT_ENGINE_COMPAT_H
+#define ICPT_ENGINE_COMPAT_H
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/blk-crypto.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "engine_probes.h"
+
+#if defined(HAVE_BLK_CRYPTO_PROFILE)
+#include <linux/blk-crypto-profile.h>
+#elif defined(HAVE_BLK_KEYSLOT_MANAGER)
+#include <linux/keyslot-manager.h>
+#else
+#error "icpt-engine needs a kernel with CONFIG_BLK_INLINE_ENCRYPTION=y"
+#endif
+
+struct engine_profile;
+
+/**
+ * struct engine_profile_ops - keyslot callbacks, free of the kernel's types
+ * @program: program @key into keyslot @slot
+ * @evict: wipe keyslot @slot
+ */
+struct engine_profile_ops {
+	int (*program)(struct engine_profile *ep,
+		       const struct blk_crypto_key *key, unsigned int slot);
+	int (*evict)(struct engine_profile *ep, unsigned int slot);
+};
+
+/**
+ * struct engine_profile - a device's inline-encryption capabilities
+ * @kp: the kernel's profile (keyslot manager before 5.16)
+ * @ops: the engine's keyslot callbacks, reached from @kp's
+ */
+struct engine_profile {
+#ifdef HAVE_BLK_CRYPTO_PROFILE
+	struct blk_crypto_profile kp;
+#else
+	struct blk_keyslot_manager kp;
+#endif
+	const struct engine_profile_ops *ops;
+};
+
+/**
+ * struct engine_limits - the queue limits the engine asks for
+ * @logical_block_size: in bytes
+ * @physical_block_size: in bytes
+ * @max_hw_sectors: largest request, in 512-byte sectors
+ * @discard_granularity: in bytes
+ * @max_discard_sectors: largest discard, in sectors
+ * @max_write_zeroes_sectors: largest write-zeroes, in sectors
+ */
+struct engine_limits {
+	unsigned int logical_block_size;
+	unsigned int physical_block_size;
+	unsigned int max_hw_sectors;
+	unsigned int discard_granularity;
+	unsigned int max_discard_sectors;
+	unsigned int max_write_zeroes_sectors;
+};
+
+/* Crypto profile */
+
+#ifdef HAVE_BLK_CRYPTO_PROFILE
+static int engine_kp_program(struct blk_crypto_profile *kp,
+			     const struct blk_crypto_key *key,
+			     unsigned int slot)
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->program(ep, key, slot);
+}
+
+static int engine_kp_evict(struct blk_crypto_profile *kp,
+			   const struct blk_crypto_key *key, unsigned int slot)
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->evict(ep, slot);
+}
+
+static inline void engine_kp_set_key_types(struct blk_crypto_profile *kp)
+{
+#ifdef HAVE_BLK_CRYPTO_KEY_TYPES
+	kp->key_types_supported = BLK_CRYPTO_KEY_TYPE_RAW;
+#endif
+}
+
+static inline int engine_profile_init(struct engine_profile *ep,
+				      unsigned int slots,
+				      unsigned int dun_bytes,
+				      const unsigned int *modes)
+{
+	unsigned int i;
+	int err;
+
+	err = blk_crypto_profile_init(&ep->kp, slots);
+	if (err)
+		return err;
+	ep->kp.ll_ops.keyslot_program = engine_kp_program;
+	ep->kp.ll_ops.keyslot_evict = engine_kp_evict;
+	ep->kp.max_dun_bytes_supported = dun_bytes;
+	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
+		ep->kp.modes_supported[i] = modes[i];
+	engine_kp_set_key_types(&ep->kp);
+	return 0;
+}
+
+static inline bool engine_profile_register(struct engine_profile *ep,
+					   struct request_queue *q)
+{
+	return blk_crypto_register(&ep->kp, q);
+}
+
+static inline void engine_profile_destroy(struct engine_profile *ep)
+{
+	blk_crypto_profile_destroy(&ep->kp);
+}
+
+static inline unsigned int engine_rq_keyslot(struct request *rq)
+{
+	return blk_crypto_keyslot_index(rq->crypt_keyslot);
+}
+#else /* !HAVE_BLK_CRYPTO_PROFILE */
+static int engine_kp_program(struct blk_keyslot_manager *kp,
+			     const struct blk_crypto_key *key,
+			     unsigned int slot)
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->program(ep, key, slot);
+}
+
+static int engine_kp_evict(struct blk_keyslot_manager *kp,
+			   const struct blk_crypto_key *key, unsigned int slot)
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->evict(ep, slot);
+}
+
+static inline int engine_profile_init(struct engine_profile *ep,
+				      unsigned int slots,
+				      unsigned int dun_bytes,
+				      const unsigned int *modes)
+{
+	unsigned int i;
+	int err;
+
+	err = blk_ksm_init(&ep->kp, slots);
+	if (err)
+		return err;
+	ep->kp.ksm_ll_ops.keyslot_program = engine_kp_program;
+	ep->kp.ksm_ll_ops.keyslot_evict = engine_kp_evict;
+	ep->kp.max_dun_bytes_supported = dun_bytes;
+	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
+		ep->kp.crypto_modes_supported[i] = modes[i];
+	return 0;
+}
+
+static inline bool engine_profile_register(struct engine_profile *ep,
+					   struct request_queue *q)
+{
+	return blk_ksm_register(&ep->kp, q);
+}
+
+static inline void engine_profile_destroy(struct engine_profile *ep)
+{
+	blk_ksm_destroy(&ep->kp);
+}
+
+static inline unsigned int engine_rq_keyslot(struct request *rq)
+{
+	return blk_ksm_get_slot_idx(rq->crypt_keyslot);
+}
+#endif /* HAVE_BLK_CRYPTO_PROFILE */
+
+static inline const u8 *engine_key_bytes(const struct blk_crypto_key *key)
+{
+#ifdef HAVE_BLK_CRYPTO_KEY_BYTES
+	return key->bytes;
+#else
+	return key->raw;
+#endif
+}
+
+/* Tag set flags */
+
+#ifdef HAVE_BLK_MQ_MERGE_BY_DEFAULT
+#define ENGINE_MQ_F_MERGE	0
+#else
+#define ENGINE_MQ_F_MERGE	BLK_MQ_F_SHOULD_MERGE
+#endif
+
+/* Queue limits and features of kernels without queue_limits at allocation */
+
+#ifndef HAVE_BLK_MQ_ALLOC_DISK_LIM
+static inline void engine_queue_set_discard(struct request_queue *q)
+{
+#ifndef HAVE_QUEUE_FLAG_DISCARD_GONE
+	blk_queue_flag_set(QUEUE_FLAG_DISCARD, q);
+#endif
+}
+
+static inline void engine_queue_set_limits(struct request_queue *q,
+					   const struct engine_limits *el)
+{
+	blk_queue_logical_block_size(q, el->logical_block_size);
+	blk_queue_physical_block_size(q, el->physical_block_size);
+	blk_queue_max_hw_sectors(q, el->max_hw_sectors);
+	q->limits.discard_granularity = el->discard_granularity;
+	blk_queue_max_discard_sectors(q, el->max_discard_sectors);
+	blk_queue_max_write_zeroes_sectors(q, el->max_write_zeroes_sectors);
+	engine_queue_set_discard(q);
+	blk_queue_write_cache(q, true, false);
+}
+#endif
+
+/* Disk allocation and release */
+
+#if defined(HAVE_BLK_MQ_ALLOC_DISK_LIM)
+static inline void engine_lim_set_write_cache(struct queue_limits *lim)
+{
+#ifdef HAVE_BLK_FEAT_WRITE_CACHE
+	lim->features |= BLK_FEAT_WRITE_CACHE;
+#endif
+}
+
+static inline void engine_queue_set_write_cache(struct request_queue *q)
+{
+#ifndef HAVE_BLK_FEAT_WRITE_CACHE
+	blk_queue_write_cache(q, true, false);
+#endif
+}
+
+static inline struct gendisk *engine_alloc_disk(struct blk_mq_tag_set *set,
+						const struct engine_limits *el,
+						void *queuedata)
+{
+	struct queue_limits lim = {
+		.logical_block_size = el->logical_block_size,
+		.physical_block_size = el->physical_block_size,
+		.max_hw_sectors = el->max_hw_sectors,
+		.discard_granularity = el->discard_granularity,
+		.max_hw_discard_sectors = el->max_discard_sectors,
+		.max_write_zeroes_sectors = el->max_write_zeroes_sectors,
+	};
+	struct gendisk *disk;
+
+	engine_lim_set_write_cache(&lim);
+	disk = blk_mq_alloc_disk(set, &lim, queuedata);
+	if (!IS_ERR(disk))
+		engine_queue_set_write_cache(disk->queue);
+	return disk;
+}
+#elif defined(HAVE_BLK_MQ_ALLOC_DISK)
+static inline struct gendisk *engine_alloc_disk(struct blk_mq_tag_set *set,
+						const struct engine_limits *el,
+						void *queuedata)
+{
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+
+	if (!IS_ERR(disk))
+		engine_queue_set_limits(disk->queue, el);
+	return disk;
+}
+#else
+static inline struct gendisk *engine_alloc_disk(struct blk_mq_tag_set *set,
+						const struct engine_limits *el,
+						void *queuedata)
+{
+	struct request_queue *q;
+	struct gendisk *disk;
+
+	q = blk_mq_init_queue(set);
+	if (IS_ERR(q))
+		return ERR_CAST(q);
+	disk = alloc_disk(1);
+	if (!disk) {
+		blk_cleanup_queue(q);
+		return ERR_PTR(-ENOMEM);
+	}
+	q->queuedata = queuedata;
+	disk->queue = q;
+	engine_queue_set_limits(q, el);
+	return disk;
+}
+#endif
+
+/* Releases a disk from engine_alloc_disk() that is not (or no longer) added. */
+static inline void engine_put_disk(struct gendisk *disk)
+{
+#if !defined(HAVE_BLK_MQ_ALLOC_DISK) && !defined(HAVE_BLK_MQ_ALLOC_DISK_LIM)
+	blk_cleanup_queue(disk->queue);
+	put_disk(disk);
+#elif defined(HAVE_BLK_CLEANUP_DISK_GONE)
+	put_disk(disk);
+#else
+	blk_cleanup_disk(disk);
+#endif
+}
+
+static inline int engine_add_disk(struct gendisk *disk)
+{
+#ifdef HAVE_ADD_DISK_INT
+	return add_disk(disk);
+#else
+	add_disk(disk);
+	return 0;
+#endif
+}
+
+static inline unsigned int engine_disk_openers(struct gendisk *disk)
+{
+#ifdef HAVE_DISK_OPENERS
+	return disk_openers(disk);
+#else
+	struct block_device *bdev = bdget_disk(disk, 0);
+	unsigned int openers;
+
+	if (!bdev)
+		return 0;
+	openers = bdev->bd_openers;
+	bdput(bdev);
+	return openers;
+#endif
+}
+
+/* Allocation of one zeroed object */
+
+#ifdef HAVE_KZALLOC_OBJ
+#define engine_kzalloc_obj(p)	kzalloc_obj(*(p), GFP_KERNEL)
+#else
+#define engine_kzalloc_obj(p)	kzalloc(sizeof(*(p)), GFP_KERNEL)
+#endif
+
+#endif /* ICPT_ENGINE_COMPAT_H */
