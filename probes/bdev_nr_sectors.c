@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /* 5.15 API change: bdev_nr_sectors() gives a block device's size. */
 #include <linux/blkdev.h>
 

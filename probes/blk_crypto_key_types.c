@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 6.15 API change: a crypto profile says which key types (raw,
  * hardware-wrapped) it supports in key_types_supported.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.16 API change: struct blk_keyslot_manager and q->ksm became
  * struct blk_crypto_profile and q->crypto_profile.  Also fails where the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.8 API: inline encryption described by struct blk_keyslot_manager in
  * q->ksm (replaced by struct blk_crypto_profile in 5.16).  Fails where the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.12 API change: dm core passes inline encryption through targets that
  * set DM_TARGET_PASSES_CRYPTO.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * API change after 6.12: prepare_ioctl gets the ioctl command and argument and a
  * *forward flag.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * API change after 5.10: targets report zones with dm_report_zones() instead of
  * calling blkdev_report_zones() with dm_report_zones_cb.

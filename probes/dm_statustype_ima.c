@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0
 /*
  * 5.15 API change: STATUSTYPE_IMA asks a target for its IMA measurement
  * string; DMEMIT_TARGET_NAME_VERSION() formats its prefix.

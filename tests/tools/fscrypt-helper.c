@@ -49,7 +49,7 @@ static const struct name_val flag_names[] = {
 	{ NULL, 0 }
 };
 
-static int usage(void)
+static int print_usage(void)
 {
 	fputs("usage: " PROG " gen-key <file>\n"
 	      "       " PROG " add-key <mountpoint> <keyfile>\n"
@@ -171,7 +171,7 @@ static int cmd_gen_key(int argc, char **argv)
 	int fd, ret = 1;
 
 	if (argc != 3)
-		return usage();
+		return print_usage();
 	if (getrandom(key, sizeof(key), 0) != sizeof(key))
 		return fail("getrandom", "");
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -180,12 +180,15 @@ static int cmd_gen_key(int argc, char **argv)
 	} else if (S_ISREG(st.st_mode) && (st.st_mode & 07777) != 0600 &&
 		   fchmod(fd, 0600) < 0) {
 		fail("chmod", argv[2]);	/* pre-existing file, tighten it */
-	} else if ((n = write(fd, key, sizeof(key))) != sizeof(key)) {
-		if (n >= 0)
-			errno = EIO;	/* short write */
-		fail("write", argv[2]);
 	} else {
-		ret = 0;
+		n = write(fd, key, sizeof(key));
+		if (n == sizeof(key)) {
+			ret = 0;
+		} else {
+			if (n >= 0)
+				errno = EIO;	/* short write */
+			fail("write", argv[2]);
+		}
 	}
 	if (fd >= 0 && close(fd) < 0 && !ret)
 		ret = fail("close", argv[2]);
@@ -205,7 +208,7 @@ static int cmd_add_key(int argc, char **argv)
 	int fd, ret = 1;
 
 	if (argc != 4)
-		return usage();
+		return print_usage();
 	fd = open(argv[3], O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return fail("open", argv[3]);
@@ -244,22 +247,27 @@ static int cmd_set_policy(int argc, char **argv)
 	int v;
 
 	if (argc < 4 || argc % 2)
-		return usage();
+		return print_usage();
 	if (parse_identifier(argv[3], pol.master_key_identifier))
 		return 2;
 	for (int i = 4; i < argc; i += 2) {
-		if (!strcmp(argv[i], "--contents"))
-			pol.contents_encryption_mode = v =
-				lookup(modes, argv[i + 1], "mode");
-		else if (!strcmp(argv[i], "--filenames"))
-			pol.filenames_encryption_mode = v =
-				lookup(modes, argv[i + 1], "mode");
-		else if (!strcmp(argv[i], "--flags"))
-			pol.flags = v = parse_flags(argv[i + 1]);
+		const char *opt = argv[i];
+		char *val = argv[i + 1];
+
+		if (!strcmp(opt, "--flags"))
+			v = parse_flags(val);
+		else if (!strcmp(opt, "--contents") || !strcmp(opt, "--filenames"))
+			v = lookup(modes, val, "mode");
 		else
-			return usage();
+			return print_usage();
 		if (v < 0)
 			return 2;
+		if (!strcmp(opt, "--flags"))
+			pol.flags = v;
+		else if (!strcmp(opt, "--contents"))
+			pol.contents_encryption_mode = v;
+		else
+			pol.filenames_encryption_mode = v;
 	}
 	return path_ioctl(argv[2], FS_IOC_SET_ENCRYPTION_POLICY, &pol,
 			  "FS_IOC_SET_ENCRYPTION_POLICY", 0) ? 1 : 0;
@@ -271,7 +279,7 @@ static int cmd_get_policy(int argc, char **argv)
 	struct fscrypt_policy_v1 *p = &arg.policy.v1;	/* common prefix */
 
 	if (argc != 3)
-		return usage();
+		return print_usage();
 	if (path_ioctl(argv[2], FS_IOC_GET_ENCRYPTION_POLICY_EX, &arg,
 		       "FS_IOC_GET_ENCRYPTION_POLICY_EX", ENODATA)) {
 		if (errno == ENODATA)
@@ -301,7 +309,7 @@ static int cmd_remove_key(int argc, char **argv)
 	__u32 f;
 
 	if (argc != 4)
-		return usage();
+		return print_usage();
 	if (parse_identifier(argv[3], arg.key_spec.u.identifier))
 		return 2;
 	if (path_ioctl(argv[2], FS_IOC_REMOVE_ENCRYPTION_KEY, &arg,
@@ -326,7 +334,7 @@ static int cmd_key_status(int argc, char **argv)
 	};
 
 	if (argc != 4)
-		return usage();
+		return print_usage();
 	if (parse_identifier(argv[3], arg.key_spec.u.identifier))
 		return 2;
 	if (path_ioctl(argv[2], FS_IOC_GET_ENCRYPTION_KEY_STATUS, &arg,
@@ -366,5 +374,5 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 2)
 		fprintf(stderr, PROG ": unknown command '%s'\n", argv[1]);
-	return usage();
+	return print_usage();
 }
