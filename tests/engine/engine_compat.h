@@ -28,6 +28,28 @@
 
 struct engine_profile;
 
+/*
+ * The keyslot manager (5.8-5.15) became the crypto profile in 5.16 with the
+ * same shape; these names let one set of helpers serve both.
+ */
+#ifdef HAVE_BLK_CRYPTO_PROFILE
+#define ENGINE_KP		struct blk_crypto_profile
+#define engine_kp_init		blk_crypto_profile_init
+#define engine_kp_register	blk_crypto_register
+#define engine_kp_destroy	blk_crypto_profile_destroy
+#define engine_kp_slot_index	blk_crypto_keyslot_index
+#define ENGINE_KP_LL_OPS	ll_ops
+#define ENGINE_KP_MODES		modes_supported
+#else
+#define ENGINE_KP		struct blk_keyslot_manager
+#define engine_kp_init		blk_ksm_init
+#define engine_kp_register	blk_ksm_register
+#define engine_kp_destroy	blk_ksm_destroy
+#define engine_kp_slot_index	blk_ksm_get_slot_idx
+#define ENGINE_KP_LL_OPS	ksm_ll_ops
+#define ENGINE_KP_MODES		crypto_modes_supported
+#endif
+
 /**
  * struct engine_profile_ops - keyslot callbacks, free of the kernel's types
  * @program: program @key into keyslot @slot
@@ -45,11 +67,7 @@ struct engine_profile_ops {
  * @ops: the engine's keyslot callbacks, reached from @kp's
  */
 struct engine_profile {
-#ifdef HAVE_BLK_CRYPTO_PROFILE
-	struct blk_crypto_profile kp;
-#else
-	struct blk_keyslot_manager kp;
-#endif
+	ENGINE_KP kp;
 	const struct engine_profile_ops *ops;
 };
 
@@ -73,8 +91,7 @@ struct engine_limits {
 
 /* Crypto profile */
 
-#ifdef HAVE_BLK_CRYPTO_PROFILE
-static int engine_kp_program(struct blk_crypto_profile *kp,
+static int engine_kp_program(ENGINE_KP *kp,
 			     const struct blk_crypto_key *key,
 			     unsigned int slot)
 {
@@ -83,7 +100,7 @@ static int engine_kp_program(struct blk_crypto_profile *kp,
 	return ep->ops->program(ep, key, slot);
 }
 
-static int engine_kp_evict(struct blk_crypto_profile *kp,
+static int engine_kp_evict(ENGINE_KP *kp,
 			   const struct blk_crypto_key *key, unsigned int slot)
 {
 	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
@@ -91,101 +108,43 @@ static int engine_kp_evict(struct blk_crypto_profile *kp,
 	return ep->ops->evict(ep, slot);
 }
 
-static inline void engine_kp_set_key_types(struct blk_crypto_profile *kp)
+static inline int engine_profile_init(struct engine_profile *ep,
+				      unsigned int slots,
+				      unsigned int dun_bytes,
+				      const unsigned int *modes)
 {
+	unsigned int i;
+	int err;
+
+	err = engine_kp_init(&ep->kp, slots);
+	if (err)
+		return err;
+	ep->kp.ENGINE_KP_LL_OPS.keyslot_program = engine_kp_program;
+	ep->kp.ENGINE_KP_LL_OPS.keyslot_evict = engine_kp_evict;
+	ep->kp.max_dun_bytes_supported = dun_bytes;
+	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
+		ep->kp.ENGINE_KP_MODES[i] = modes[i];
 #ifdef HAVE_BLK_CRYPTO_KEY_TYPES
-	kp->key_types_supported = BLK_CRYPTO_KEY_TYPE_RAW;
+	ep->kp.key_types_supported = BLK_CRYPTO_KEY_TYPE_RAW;
 #endif
-}
-
-static inline int engine_profile_init(struct engine_profile *ep,
-				      unsigned int slots,
-				      unsigned int dun_bytes,
-				      const unsigned int *modes)
-{
-	unsigned int i;
-	int err;
-
-	err = blk_crypto_profile_init(&ep->kp, slots);
-	if (err)
-		return err;
-	ep->kp.ll_ops.keyslot_program = engine_kp_program;
-	ep->kp.ll_ops.keyslot_evict = engine_kp_evict;
-	ep->kp.max_dun_bytes_supported = dun_bytes;
-	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
-		ep->kp.modes_supported[i] = modes[i];
-	engine_kp_set_key_types(&ep->kp);
 	return 0;
 }
 
 static inline bool engine_profile_register(struct engine_profile *ep,
 					   struct request_queue *q)
 {
-	return blk_crypto_register(&ep->kp, q);
+	return engine_kp_register(&ep->kp, q);
 }
 
 static inline void engine_profile_destroy(struct engine_profile *ep)
 {
-	blk_crypto_profile_destroy(&ep->kp);
+	engine_kp_destroy(&ep->kp);
 }
 
 static inline unsigned int engine_rq_keyslot(struct request *rq)
 {
-	return blk_crypto_keyslot_index(rq->crypt_keyslot);
+	return engine_kp_slot_index(rq->crypt_keyslot);
 }
-#else /* !HAVE_BLK_CRYPTO_PROFILE */
-static int engine_kp_program(struct blk_keyslot_manager *kp,
-			     const struct blk_crypto_key *key,
-			     unsigned int slot)
-{
-	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
-
-	return ep->ops->program(ep, key, slot);
-}
-
-static int engine_kp_evict(struct blk_keyslot_manager *kp,
-			   const struct blk_crypto_key *key, unsigned int slot)
-{
-	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
-
-	return ep->ops->evict(ep, slot);
-}
-
-static inline int engine_profile_init(struct engine_profile *ep,
-				      unsigned int slots,
-				      unsigned int dun_bytes,
-				      const unsigned int *modes)
-{
-	unsigned int i;
-	int err;
-
-	err = blk_ksm_init(&ep->kp, slots);
-	if (err)
-		return err;
-	ep->kp.ksm_ll_ops.keyslot_program = engine_kp_program;
-	ep->kp.ksm_ll_ops.keyslot_evict = engine_kp_evict;
-	ep->kp.max_dun_bytes_supported = dun_bytes;
-	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
-		ep->kp.crypto_modes_supported[i] = modes[i];
-	return 0;
-}
-
-static inline bool engine_profile_register(struct engine_profile *ep,
-					   struct request_queue *q)
-{
-	return blk_ksm_register(&ep->kp, q);
-}
-
-static inline void engine_profile_destroy(struct engine_profile *ep)
-{
-	blk_ksm_destroy(&ep->kp);
-}
-
-static inline unsigned int engine_rq_keyslot(struct request *rq)
-{
-	return blk_ksm_get_slot_idx(rq->crypt_keyslot);
-}
-#endif /* HAVE_BLK_CRYPTO_PROFILE */
 
 static inline const u8 *engine_key_bytes(const struct blk_crypto_key *key)
 {

@@ -1129,10 +1129,24 @@ out_unlock:
 
 /* ---- Control files ---- */
 
-static ssize_t engine_create_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
+static int engine_create_line(char *line)
 {
 	struct engine_config cfg;
+	int err;
+
+	err = engine_parse(&cfg, line);
+	return err ? err : engine_create(&cfg);
+}
+
+static int engine_remove_line(char *line)
+{
+	return engine_remove(strim(line));
+}
+
+/* A control file write is one line, handed to @fn. */
+static ssize_t engine_control_write(const char __user *ubuf, size_t count,
+				    int (*fn)(char *line))
+{
 	char *line;
 	int err;
 
@@ -1141,27 +1155,21 @@ static ssize_t engine_create_write(struct file *file, const char __user *ubuf,
 	line = memdup_user_nul(ubuf, count);
 	if (IS_ERR(line))
 		return PTR_ERR(line);
-	err = engine_parse(&cfg, line);
-	if (!err)
-		err = engine_create(&cfg);
+	err = fn(line);
 	kfree(line);
 	return err ? err : count;
+}
+
+static ssize_t engine_create_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	return engine_control_write(ubuf, count, engine_create_line);
 }
 
 static ssize_t engine_remove_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
-	char *line;
-	int err;
-
-	if (count >= PAGE_SIZE)
-		return -EINVAL;
-	line = memdup_user_nul(ubuf, count);
-	if (IS_ERR(line))
-		return PTR_ERR(line);
-	err = engine_remove(strim(line));
-	kfree(line);
-	return err ? err : count;
+	return engine_control_write(ubuf, count, engine_remove_line);
 }
 
 static const struct file_operations engine_create_fops = {
