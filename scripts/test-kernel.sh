@@ -9,7 +9,8 @@
 #
 # Usage: test-kernel.sh <series> [<fragment>]
 #   series: 5.10 | 6.1 | 6.12 | 7.2 (or any linux-source-X a suite offers)
-#   fragment: name in tests/kconfig/ without .config (default: test)
+#   fragment: name in tests/kconfig/ without .config (default: test); any
+#             other fragment is merged on top of test.config (e.g. debug)
 # Prints the kernel directory: it holds bzImage, build/ (for M= builds,
 # i.e. make -C <dir>/build M=...) and info (versions used).
 set -euo pipefail
@@ -20,6 +21,8 @@ series=${1:?usage: $0 <series> [<fragment>]}
 frag=${2:-test}
 fragfile=$here/tests/kconfig/$frag.config
 [ -f "$fragfile" ] || { echo "no fragment $fragfile" >&2; exit 2; }
+fragments=$here/tests/kconfig/test.config
+[ "$frag" = test ] || fragments="$fragments $fragfile"
 
 log() { echo "test-kernel[$series/$frag]: $*" >&2; }
 
@@ -36,7 +39,8 @@ suite=$(suite_of "$series")
 read -r pkg ver < <("$here/scripts/debian-apt.sh" newest "$suite" "linux-source-$series") || true
 [ -n "${pkg:-}" ] || { echo "suite $suite offers no linux-source-$series" >&2; exit 1; }
 
-key=$( (cat "$fragfile"; gcc --version | head -n1; echo "recipe 1") | sha256sum | cut -c1-12)
+# shellcheck disable=SC2086
+key=$( (cat $fragments; gcc --version | head -n1; echo "recipe 1") | sha256sum | cut -c1-12)
 kdir=$CACHE/kernels/$series-$ver-$frag-$key
 srcdir=$CACHE/src/${pkg}_$ver
 
@@ -82,7 +86,8 @@ mk() { make -C "$srcdir" O="$b" CC="$cc" -j"$(nproc)" "$@"; }
 
 log "configuring $ver"
 mk tinyconfig >/dev/null
-"$srcdir/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" "$fragfile" >/dev/null
+# shellcheck disable=SC2086
+"$srcdir/scripts/kconfig/merge_config.sh" -m -O "$b" "$b/.config" $fragments >/dev/null
 mk olddefconfig >/dev/null
 for opt in BLK_INLINE_ENCRYPTION BLK_INLINE_ENCRYPTION_FALLBACK FS_ENCRYPTION_INLINE_CRYPT \
 	   BLK_DEV_DM EXT4_FS 9P_FS MODULE_UNLOAD SERIAL_8250_CONSOLE; do

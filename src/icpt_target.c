@@ -205,6 +205,20 @@ static int icpt_join_table(struct dm_target *ti, struct icpt_c *ic,
 	return r;
 }
 
+/*
+ * Refuse a table argument: ti->error says what is wrong, the kernel log also
+ * names the dm device and shows the argument (escaped, so odd bytes in a
+ * table cannot forge log lines).
+ */
+static int icpt_bad_arg(struct dm_target *ti, char *error,
+			const char *arg)
+{
+	DMERR("%s: %s: \"%*pE\"", dm_device_name(dm_table_get_md(ti->table)),
+	      error, (int)strnlen(arg, 64), arg);
+	ti->error = error;
+	return -EINVAL;
+}
+
 static int icpt_add_require(struct dm_target *ti, struct icpt_c *ic,
 			    const char *value)
 {
@@ -213,19 +227,16 @@ static int icpt_add_require(struct dm_target *ti, struct icpt_c *ic,
 	int r;
 
 	r = icpt_require_parse(value, &req);
-	if (r == -ENOENT) {
-		ti->error = "Unknown inline encryption mode in require argument";
-		return -EINVAL;
-	}
-	if (r) {
-		ti->error = "Invalid require:<mode>:<data_unit_size>[:<dun_bytes>]";
-		return -EINVAL;
-	}
+	if (r == -ENOENT)
+		return icpt_bad_arg(ti, "Unknown inline encryption mode in require argument",
+				    value);
+	if (r)
+		return icpt_bad_arg(ti, "Invalid require:<mode>:<data_unit_size>[:<dun_bytes>]",
+				    value);
 	for (i = 0; i < ic->nr_require; i++) {
-		if (!memcmp(&ic->require[i], &req, sizeof(req))) {
-			ti->error = "Duplicate require argument";
-			return -EINVAL;
-		}
+		if (!memcmp(&ic->require[i], &req, sizeof(req)))
+			return icpt_bad_arg(ti, "Duplicate require argument",
+					    value);
 	}
 	if (!ICPT_PASSTHROUGH) {
 		DMERR("require:%s cannot be met: %s", value, icpt_unavailable_reason());
@@ -242,15 +253,15 @@ static int icpt_parse_features(struct dm_target *ti, struct icpt_c *ic,
 	static const struct dm_arg _args[] = {
 		{0, ICPT_MAX_REQUIRE, "Invalid number of feature arguments"},
 	};
+	const char *word = as->argv[0];
 	unsigned int argc;
-	const char *word;
 	int r;
 
 	if (!as->argc)
 		return 0;
 	r = dm_read_arg_group(_args, as, &argc, &ti->error);
 	if (r)
-		return r;
+		return icpt_bad_arg(ti, ti->error, word);
 	while (argc--) {
 		word = dm_shift_arg(as);
 		if (!strncasecmp(word, "require:", 8)) {
@@ -259,13 +270,11 @@ static int icpt_parse_features(struct dm_target *ti, struct icpt_c *ic,
 				return r;
 			continue;
 		}
-		ti->error = "Unknown feature argument";
-		return -EINVAL;
+		return icpt_bad_arg(ti, "Unknown feature argument", word);
 	}
-	if (as->argc) {
-		ti->error = "Unexpected arguments after the feature arguments";
-		return -EINVAL;
-	}
+	if (as->argc)
+		return icpt_bad_arg(ti, "Unexpected arguments after the feature arguments",
+				    dm_shift_arg(as));
 	return 0;
 }
 
@@ -283,11 +292,13 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	struct icpt_c *ic;
 	unsigned long long start;
-	const char *path;
+	const char *path, *word;
 	char dummy;
 	int r;
 
 	if (argc < 2) {
+		DMERR("%s: want <dev_path> <offset> [<#opt_args> <opt_args>...], got %u words",
+		      dm_device_name(dm_table_get_md(ti->table)), argc);
 		ti->error = "Invalid argument count";
 		return -EINVAL;
 	}
@@ -301,10 +312,10 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	INIT_LIST_HEAD(&ic->node);
 
 	path = dm_shift_arg(&as);
-	r = -EINVAL;
-	if (sscanf(dm_shift_arg(&as), "%llu%c", &start, &dummy) != 1 ||
+	word = dm_shift_arg(&as);
+	if (sscanf(word, "%llu%c", &start, &dummy) != 1 ||
 	    start != (sector_t)start) {
-		ti->error = "Invalid device sector";
+		r = icpt_bad_arg(ti, "Invalid device sector", word);
 		goto bad;
 	}
 	ic->start = start;
@@ -322,12 +333,14 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	r = dm_get_device(ti, path, dm_table_get_mode(ti->table), &ic->dev);
 	if (r) {
+		DMERR("%s: cannot open \"%*pE\": error %d",
+		      dm_device_name(dm_table_get_md(ti->table)),
+		      (int)strnlen(path, 64), path, r);
 		ti->error = "Device lookup failed";
 		goto bad;
 	}
 	if (ic->dev->bdev->bd_dev == disk_devt(dm_disk(dm_table_get_md(ti->table)))) {
-		ti->error = "Device cannot map onto itself";
-		r = -EINVAL;
+		r = icpt_bad_arg(ti, "Device cannot map onto itself", path);
 		goto bad_dev;
 	}
 
