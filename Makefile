@@ -12,7 +12,7 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 KERNELS ?= 5.10 6.1 6.12 7.2 stock-6.1
 CASES ?=
 
-.PHONY: all modules install clean help check demo dkms-install dkms-remove
+.PHONY: all modules install clean help check check-debug demo dkms-install dkms-remove
 
 all: modules
 
@@ -36,6 +36,10 @@ dkms-remove:
 check:
 	tests/run --kernels "$(KERNELS)" $(if $(CASES),--cases "$(CASES)")
 
+# The reliability kernel (KASAN, kmemleak, lockdep), all cases, full cycles.
+check-debug:
+	tests/run --kernels 6.12-debug $(if $(CASES),--cases "$(CASES)")
+
 demo:
 	tests/run --demo
 
@@ -46,4 +50,5 @@ help:
 	@echo '  make dkms-install / dkms-remove  register with DKMS and build for this kernel'
 	@echo '  make demo                        boot a test kernel in QEMU and show passthrough'
 	@echo '  make check [KERNELS=..] [CASES=..] run the test matrix in QEMU guests'
+	@echo '  make check-debug [CASES=..]      all cases on the KASAN/kmemleak/lockdep kernel'
 	@echo '  make clean                       remove build products'
