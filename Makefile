@@ -11,8 +11,10 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 # Kernels `make check` runs on; override to select, e.g. KERNELS="6.1 7.2".
 KERNELS ?= 5.10 6.1 6.12 7.2 stock-6.1
 CASES ?=
+# `make bench`: speed on 7.2 (both consumers), allocations on 6.12-debug.
+BENCH_KERNELS ?= 7.2 6.12-debug
 
-.PHONY: all modules install clean help check check-debug demo dkms-install dkms-remove
+.PHONY: all modules install clean help check check-debug demo bench dkms-install dkms-remove
 
 all: modules
 
@@ -43,6 +45,9 @@ check-debug:
 demo:
 	tests/run --demo
 
+bench:
+	tests/run --bench --kernels "$(BENCH_KERNELS)"
+
 help:
 	@echo 'dm-icpt make targets:'
 	@echo '  make [KDIR=<kernel build dir>]   build dm-icpt.ko (default: running kernel)'
@@ -51,4 +56,5 @@ help:
 	@echo '  make demo                        boot a test kernel in QEMU and show passthrough'
 	@echo '  make check [KERNELS=..] [CASES=..] run the test matrix in QEMU guests'
 	@echo '  make check-debug [CASES=..]      all cases on the KASAN/kmemleak/lockdep kernel'
+	@echo '  make bench [BENCH_KERNELS=..]    benchmarks in QEMU; table and chart in the cache'
 	@echo '  make clean                       remove build products'
