@@ -114,4 +114,9 @@ rm -f "$b/vmlinux" "$b/vmlinux.o" "$b/arch/x86/boot/compressed/vmlinux"* "$b/arc
 	echo "compiler=$(gcc --version | head -n1)"
 } >"$kdir/info"
 touch "$kdir/done"
+# Older builds of this series and fragment (previous package version or
+# fragment) are not used any more: keep the cache small.
+for old in "$CACHE/kernels/$series"-*-"$frag"-*; do
+	[ "$old" = "$kdir" ] || rm -rf "$old"
+done
 echo "$kdir"
