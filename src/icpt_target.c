@@ -15,6 +15,8 @@
 #include <linux/module.h>
 #include <linux/init.h>
 #include <linux/bio.h>
+#include <linux/ctype.h>
+#include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -279,6 +281,24 @@ static int icpt_parse_features(struct dm_target *ti, struct icpt_c *ic,
 }
 
 /*
+ * A sector number: decimal digits only, and no overflow.  sscanf("%llu")
+ * would wrap 2^64 to 0 without a word, and take "+1" or " 1".
+ */
+static int icpt_parse_sector(const char *s, sector_t *sector)
+{
+	unsigned long long v;
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (!isdigit(*p))
+			return -EINVAL;
+	if (p == s || kstrtoull(s, 10, &v) || v != (sector_t)v)
+		return -EINVAL;
+	*sector = v;
+	return 0;
+}
+
+/*
  * Construct an icpt mapping:
  *   <dev_path> <offset> [<#opt_args> <opt_args>...]
  * opt_args:
@@ -291,9 +311,7 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 {
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	struct icpt_c *ic;
-	unsigned long long start;
 	const char *path, *word;
-	char dummy;
 	int r;
 
 	if (argc < 2) {
@@ -313,12 +331,11 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 
 	path = dm_shift_arg(&as);
 	word = dm_shift_arg(&as);
-	if (sscanf(word, "%llu%c", &start, &dummy) != 1 ||
-	    start != (sector_t)start) {
+	r = icpt_parse_sector(word, &ic->start);
+	if (r) {
 		r = icpt_bad_arg(ti, "Invalid device sector", word);
 		goto bad;
 	}
-	ic->start = start;
 
 	r = icpt_parse_features(ti, ic, &as);
 	if (r)
@@ -510,26 +527,34 @@ static unsigned int icpt_status_table(struct icpt_c *ic, char *result,
 	return sz;
 }
 
-static void icpt_status(struct dm_target *ti, status_type_t type,
-			unsigned int status_flags, char *result, unsigned int maxlen)
+#if ICPT_HAVE_STATUSTYPE_IMA
+static void icpt_status_ima(struct dm_target *ti, char *result,
+			    unsigned int maxlen)
 {
 	struct icpt_c *ic = ti->private;
 	unsigned int sz = 0;
 
+	DMEMIT_TARGET_NAME_VERSION(ti->type);
+	DMEMIT(",device_name=%s,start=%llu,crypto=%s,require_count=%u;",
+	       ic->dev->name, (unsigned long long)ic->start,
+	       icpt_unavailable_reason() ? "off" : "passthrough",
+	       ic->nr_require);
+}
+#endif
+
+static void icpt_status(struct dm_target *ti, status_type_t type,
+			unsigned int status_flags, char *result, unsigned int maxlen)
+{
 	switch (type) {
 	case STATUSTYPE_INFO:
 		icpt_status_info(ti, result, maxlen);
 		break;
 	case STATUSTYPE_TABLE:
-		icpt_status_table(ic, result, maxlen);
+		icpt_status_table(ti->private, result, maxlen);
 		break;
 #if ICPT_HAVE_STATUSTYPE_IMA
 	case STATUSTYPE_IMA:
-		DMEMIT_TARGET_NAME_VERSION(ti->type);
-		DMEMIT(",device_name=%s,start=%llu,crypto=%s,require_count=%u;",
-		       ic->dev->name, (unsigned long long)ic->start,
-		       icpt_unavailable_reason() ? "off" : "passthrough",
-		       ic->nr_require);
+		icpt_status_ima(ti, result, maxlen);
 		break;
 #endif
 	}
@@ -572,8 +597,6 @@ static int icpt_report_zones_fn(struct dm_target *ti,
 				 icpt_map_sector(ti, args->next_sector),
 				 args, nr_zones);
 }
-#else
-#define icpt_report_zones_fn NULL
 #endif
 
 static int icpt_iterate_devices(struct dm_target *ti,
@@ -590,7 +613,10 @@ static struct target_type icpt_target = {
 	.features = DM_TARGET_PASSES_INTEGRITY | DM_TARGET_NOWAIT |
 		    ICPT_FEATURE_ZONED_HM | ICPT_FEATURE_PASSES_CRYPTO |
 		    ICPT_FEATURE_ATOMIC_WRITES,
+#ifdef CONFIG_BLK_DEV_ZONED
+	/* 5.10's struct target_type has the member only with zoned support */
 	.report_zones = icpt_report_zones_fn,
+#endif
 	.module = THIS_MODULE,
 	.ctr = icpt_ctr,
 	.dtr = icpt_dtr,
