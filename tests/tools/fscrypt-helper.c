@@ -58,6 +58,7 @@ static int print_usage(void)
 	      "       " PROG " get-policy <path>\n"
 	      "       " PROG " remove-key <mountpoint> <identifier-hex>\n"
 	      "       " PROG " key-status <mountpoint> <identifier-hex>\n"
+	      "       " PROG " churn <mountpoint> <dir> <cycles>\n"
 	      "MODE:  aes-256-xts aes-256-cts aes-128-cbc aes-128-cts adiantum,\n"
 	      "       or a mode number\n"
 	      "FLAGS: comma list of direct_key iv_ino_lblk_64 iv_ino_lblk_32\n"
@@ -348,6 +349,149 @@ static int cmd_key_status(int argc, char **argv)
 	return 0;
 }
 
+/* --- churn: key add/write/remove/add/read/remove cycles ------------------ */
+
+#define CHURN_FILES	2
+#define CHURN_MAX	(5 * 4096 + 1000)
+
+/* Write @len bytes of @buf to a new file @path, fsync'd. */
+static int churn_write(const char *path, const __u8 *buf, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int ret = 0;
+
+	if (fd < 0)
+		return -fail("open", path);
+	if (write(fd, buf, len) != (ssize_t)len || fsync(fd) < 0)
+		ret = -fail("write", path);
+	if (close(fd) < 0 && !ret)
+		ret = -fail("close", path);
+	return ret;
+}
+
+/* Read @path back and compare it with @want. */
+static int churn_check(const char *path, const __u8 *want, size_t len)
+{
+	static __u8 got[CHURN_MAX + 1];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -fail("open", path);
+	n = read(fd, got, sizeof(got));
+	close(fd);
+	if (n < 0)
+		return -fail("read", path);
+	if ((size_t)n != len || memcmp(got, want, len)) {
+		fprintf(stderr, PROG ": %s differs from what was written\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int churn_key(const char *mnt, unsigned long req, const __u8 *raw,
+		     __u8 *id)
+{
+	union {
+		struct fscrypt_add_key_arg add;
+		struct fscrypt_remove_key_arg remove;
+		__u8 buf[sizeof(struct fscrypt_add_key_arg) + KEY_SIZE];
+	} u;
+	int ret;
+
+	memset(&u, 0, sizeof(u));
+	if (req == FS_IOC_ADD_ENCRYPTION_KEY) {
+		u.add.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+		u.add.raw_size = KEY_SIZE;
+		memcpy(u.add.raw, raw, KEY_SIZE);
+	} else {
+		u.remove.key_spec.type = FSCRYPT_KEY_SPEC_TYPE_IDENTIFIER;
+		memcpy(u.remove.key_spec.u.identifier, id, ID_SIZE);
+	}
+	ret = path_ioctl(mnt, req, &u, req == FS_IOC_ADD_ENCRYPTION_KEY ?
+			 "FS_IOC_ADD_ENCRYPTION_KEY" :
+			 "FS_IOC_REMOVE_ENCRYPTION_KEY", 0);
+	if (!ret && req == FS_IOC_ADD_ENCRYPTION_KEY)
+		memcpy(id, u.add.key_spec.u.identifier, ID_SIZE);
+	explicit_bzero(&u, sizeof(u));
+	return ret;
+}
+
+/*
+ * One cycle: a fresh key; a directory under it with CHURN_FILES files of
+ * random contents; the key removed (which drops their pages), added again,
+ * the files read back and compared, the key removed again.
+ */
+static int churn_cycle(const char *mnt, const char *dir, unsigned long i)
+{
+	static __u8 data[CHURN_FILES][CHURN_MAX];
+	struct fscrypt_policy_v2 pol = {
+		.version = FSCRYPT_POLICY_V2,
+		.contents_encryption_mode = FSCRYPT_MODE_AES_256_XTS,
+		.filenames_encryption_mode = FSCRYPT_MODE_AES_256_CTS,
+		.flags = FSCRYPT_POLICY_FLAGS_PAD_32,
+	};
+	size_t len[CHURN_FILES] = { 4096 * (i % 5) + 1000, 8192 };
+	char path[4096], file[4200];
+	__u8 raw[KEY_SIZE], id[ID_SIZE];
+	int f, ret = -1;
+
+	if (getrandom(raw, sizeof(raw), 0) != sizeof(raw))
+		return -fail("getrandom", "");
+	for (f = 0; f < CHURN_FILES; f++)
+		if (getrandom(data[f], len[f], 0) != (ssize_t)len[f])
+			goto out;
+	if (churn_key(mnt, FS_IOC_ADD_ENCRYPTION_KEY, raw, id))
+		goto out;
+	memcpy(pol.master_key_identifier, id, ID_SIZE);
+	snprintf(path, sizeof(path), "%s/c%lu", dir, i);
+	if (mkdir(path, 0700) < 0) {
+		fail("mkdir", path);
+		goto out;
+	}
+	if (path_ioctl(path, FS_IOC_SET_ENCRYPTION_POLICY, &pol,
+		       "FS_IOC_SET_ENCRYPTION_POLICY", 0))
+		goto out;
+	for (f = 0; f < CHURN_FILES; f++) {
+		snprintf(file, sizeof(file), "%s/f%d", path, f);
+		if (churn_write(file, data[f], len[f]))
+			goto out;
+	}
+	if (churn_key(mnt, FS_IOC_REMOVE_ENCRYPTION_KEY, NULL, id) ||
+	    churn_key(mnt, FS_IOC_ADD_ENCRYPTION_KEY, raw, id))
+		goto out;
+	for (f = 0; f < CHURN_FILES; f++) {
+		snprintf(file, sizeof(file), "%s/f%d", path, f);
+		if (churn_check(file, data[f], len[f]))
+			goto out;
+	}
+	ret = churn_key(mnt, FS_IOC_REMOVE_ENCRYPTION_KEY, NULL, id);
+out:
+	explicit_bzero(raw, sizeof(raw));
+	return ret;
+}
+
+static int cmd_churn(int argc, char **argv)
+{
+	unsigned long n, i, bytes = 0;
+	char *end;
+
+	if (argc != 5)
+		return print_usage();
+	n = strtoul(argv[4], &end, 10);
+	if (*end || !n)
+		return print_usage();
+	for (i = 1; i <= n; i++) {
+		if (churn_cycle(argv[2], argv[3], i)) {
+			fprintf(stderr, PROG ": churn failed in cycle %lu\n", i);
+			return 1;
+		}
+		bytes += 4096 * (i % 5) + 1000 + 8192;
+	}
+	printf("%lu cycles, %lu bytes written and verified\n", n, bytes);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -358,6 +502,7 @@ static const struct {
 	{ "get-policy",	cmd_get_policy },
 	{ "remove-key",	cmd_remove_key },
 	{ "key-status",	cmd_key_status },
+	{ "churn",	cmd_churn },
 };
 
 int main(int argc, char **argv)
