@@ -315,7 +315,7 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	int r;
 
 	if (argc < 2) {
-		DMERR("%s: want <dev_path> <offset> [<#opt_args> <opt_args>...], got %u words",
+		DMERR("%s: want <dev_path> <offset> [<#opt_args> <opt_args>...]; arguments given: %u",
 		      dm_device_name(dm_table_get_md(ti->table)), argc);
 		ti->error = "Invalid argument count";
 		return -EINVAL;
