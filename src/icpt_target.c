@@ -52,6 +52,8 @@ struct icpt_stats {
  * @nr_require: entries used in @require
  * @require: capabilities this line's table must expose, from the table line
  * @stats: I/O counters
+ * @reload: the table was loaded into a device that already had a live table
+ * @live: what the dm device exposed when this table was loaded (if @reload)
  */
 struct icpt_c {
 	struct list_head node;
@@ -61,6 +63,8 @@ struct icpt_c {
 	unsigned int nr_require;
 	struct icpt_require require[ICPT_MAX_REQUIRE];
 	struct icpt_stats __percpu *stats;
+	bool reload;
+	struct icpt_caps live;
 };
 
 /*
@@ -126,6 +130,8 @@ static int icpt_check_live(struct dm_target *ti, struct icpt_c *ic,
 	char want[ICPT_CAPS_STRLEN], has[ICPT_CAPS_STRLEN];
 
 	icpt_live_caps(ti, &live);
+	ic->live = live;
+	ic->reload = get_capacity(dm_disk(dm_table_get_md(ti->table))) != 0;
 	icpt_dev_caps(ic->dev, &dev);
 	if (!icpt_caps_missing(&dev, &live, &gap))
 		return 0;
@@ -315,7 +321,7 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	int r;
 
 	if (argc < 2) {
-		DMERR("%s: want <dev_path> <offset> [<#opt_args> <opt_args>...]; arguments given: %u",
+		DMERR("%s: icpt takes <dev_path> <offset> [<#opt_args> <opt_args>...]; got %u",
 		      dm_device_name(dm_table_get_md(ti->table)), argc);
 		ti->error = "Invalid argument count";
 		return -EINVAL;
@@ -560,6 +566,41 @@ static void icpt_status(struct dm_target *ti, status_type_t type,
 	}
 }
 
+/*
+ * A reload that widens a live device is allowed (dm core updates its
+ * profile), but blk_crypto_evict_key() (block/blk-crypto.c) picks hardware
+ * or blk-crypto-fallback by the device's capabilities at eviction time: a
+ * key an upper layer used through the fallback before the reload is later
+ * evicted from the hardware only, and its fallback keyslot keeps pointing at
+ * the freed key, to be matched by a later key at the same address.  Say so
+ * once per table, naming what was added.
+ */
+static void icpt_resume(struct dm_target *ti)
+{
+	struct icpt_c *ic = ti->private, *first = NULL, *line;
+	struct icpt_caps now, gap;
+	char added[ICPT_CAPS_STRLEN];
+
+	mutex_lock(&icpt_lines_lock);
+	list_for_each_entry(line, &icpt_lines, node) {
+		if (line->ti->table == ti->table) {
+			first = line;
+			break;
+		}
+	}
+	icpt_live_caps(ti, &now);
+	if (first == ic && ic->reload && icpt_caps_missing(&ic->live, &now, &gap)) {
+		icpt_caps_describe(&gap, added, sizeof(added));
+		DMWARN("%s: reload widened inline encryption by %s",
+		       dm_device_name(dm_table_get_md(ti->table)), added);
+		DMWARN("%s: keys used through blk-crypto-fallback before it stay in its keyslots",
+		       dm_device_name(dm_table_get_md(ti->table)));
+	}
+	ic->live = now;
+	ic->reload = true;
+	mutex_unlock(&icpt_lines_lock);
+}
+
 static int icpt_message(struct dm_target *ti, unsigned int argc, char **argv,
 			char *result, unsigned int maxlen)
 {
@@ -622,6 +663,7 @@ static struct target_type icpt_target = {
 	.dtr = icpt_dtr,
 	.map = icpt_map,
 	.status = icpt_status,
+	.resume = icpt_resume,
 	.message = icpt_message,
 	.prepare_ioctl = icpt_prepare_ioctl,
 	.iterate_devices = icpt_iterate_devices,
