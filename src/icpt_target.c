@@ -318,6 +318,7 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	struct dm_arg_set as = { .argc = argc, .argv = argv };
 	struct icpt_c *ic;
 	const char *path, *word;
+	sector_t size;
 	int r;
 
 	if (argc < 2) {
@@ -364,6 +365,20 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	}
 	if (ic->dev->bdev->bd_dev == disk_devt(dm_disk(dm_table_get_md(ti->table)))) {
 		r = icpt_bad_arg(ti, "Device cannot map onto itself", path);
+		goto bad_dev;
+	}
+	/*
+	 * dm core checks this only when the table goes live, so a reload past
+	 * the end would load and fail at resume: refuse it here.
+	 */
+	size = bdev_nr_sectors(ic->dev->bdev);
+	if (ic->start >= size || ti->len > size - ic->start) {
+		DMERR("%s: %s (%s) has %llu sectors; this line maps %llu from sector %llu",
+		      dm_device_name(dm_table_get_md(ti->table)), ic->dev->name,
+		      path, (unsigned long long)size, (unsigned long long)ti->len,
+		      (unsigned long long)ic->start);
+		ti->error = "Mapping runs past the end of the device";
+		r = -EINVAL;
 		goto bad_dev;
 	}
 
