@@ -4,6 +4,7 @@
  * capabilities, intersect them the way dm core does for a table, compare
  * them, and print them for status and error messages.
  */
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
 #include <linux/string.h>
@@ -230,7 +231,8 @@ int icpt_require_parse(const char *value, struct icpt_require *req)
 	mode = strsep(&s, ":");
 	dus = strsep(&s, ":");
 	dun = strsep(&s, ":");
-	if (!dus || s)
+	/* plain decimal only: kstrtouint() would also take "+4096" */
+	if (!dus || s || !isdigit(*dus) || (dun && !isdigit(*dun)))
 		return -EINVAL;
 	if (kstrtouint(dus, 10, &req->data_unit_size) ||
 	    !is_power_of_2(req->data_unit_size) ||
