@@ -82,6 +82,11 @@ do_download() {
 
 cmd=${1:-}
 shift || true
+# Test kernels are prepared in parallel: one apt at a time on the private
+# lists (apt's own lock would refuse the second, not wait for it).
+mkdir -p "$APTDIR"
+exec 8>"$APTDIR/.lock"
+flock 8
 case "$cmd" in
 update) do_update ;;
 newest) do_newest "$@" ;;
