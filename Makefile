@@ -36,7 +36,7 @@ dkms-remove:
 	dkms remove dm-icpt/$(VERSION) --all
 
 check:
-	tests/run --kernels "$(KERNELS)" $(if $(CASES),--cases "$(CASES)")
+	tests/run --kernels "$(KERNELS)" $(if $(CASES),--cases "$(CASES)") $(if $(JOBS),--jobs $(JOBS))
 
 # The reliability kernel (KASAN, kmemleak, lockdep), all cases, full cycles.
 check-debug:
