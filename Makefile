@@ -9,7 +9,9 @@ PWD := $(shell pwd)
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # Kernels `make check` runs on; override to select, e.g. KERNELS="6.1 7.2".
-KERNELS ?= 5.10 6.1 6.12 7.2 stock-6.1
+# The debug kernel (KASAN, kmemleak) runs the hostile-input, fault and
+# lifecycle cases; it goes first, as the longest of the parallel runs.
+KERNELS ?= 6.12-debug:060,063,064 5.10 6.1 6.12 7.2 stock-6.1
 CASES ?=
 # `make bench`: speed on 7.2 (both consumers), allocations on 6.12-debug.
 BENCH_KERNELS ?= 7.2 6.12-debug
