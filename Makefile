@@ -10,8 +10,10 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
 # Kernels `make check` runs on; override to select, e.g. KERNELS="6.1 7.2".
 # The debug kernel (KASAN, kmemleak) runs the hostile-input, fault and
-# lifecycle cases; it goes first, as the longest of the parallel runs.
-KERNELS ?= 6.12-debug:060,063,064 5.10 6.1 6.12 7.2 stock-6.1
+# lifecycle cases.  Longest first (build plus cases), so that on a cold
+# machine no long build starts when the other guest is about to finish:
+# 6.12 is built by the lint stage before the matrix, stock needs no build.
+KERNELS ?= 6.12-debug:060,063,064 7.2 6.1 5.10 6.12 stock-6.1
 CASES ?=
 # `make bench`: speed on 7.2 (both consumers), allocations on 6.12-debug.
 BENCH_KERNELS ?= 7.2 6.12-debug
