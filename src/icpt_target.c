@@ -44,8 +44,32 @@ struct icpt_stats {
 };
 
 /**
+ * struct icpt_table - the icpt lines of one dm table, judged as a whole
+ * @node: entry in icpt_tables
+ * @table: the dm table
+ * @lines: its icpt lines (struct icpt_c), in table order
+ * @caps: what the lines' devices offer together (their intersection)
+ * @need: what the lines' require arguments ask for together: per mode the
+ *	data unit sizes, and the widest DUN
+ *
+ * dm core gives a target no hook after the last line of a table is
+ * constructed, so each constructor judges the table built so far.  Running
+ * totals make that one step per line: walking the earlier lines instead
+ * made a 1,000-line table quadratic to load.  Lines leave only when the
+ * whole table is destroyed, so the totals never have to shrink.
+ */
+struct icpt_table {
+	struct list_head node;
+	const struct dm_table *table;
+	struct list_head lines;
+	struct icpt_caps caps;
+	struct icpt_caps need;
+};
+
+/**
  * struct icpt_c - one icpt table line
- * @node: entry in icpt_lines, so lines of one table can see each other
+ * @node: entry in @table's lines
+ * @table: the lines of the same dm table
  * @ti: the target this line is
  * @dev: the underlying device
  * @start: where the mapping starts on @dev, in 512-byte sectors
@@ -57,6 +81,7 @@ struct icpt_stats {
  */
 struct icpt_c {
 	struct list_head node;
+	struct icpt_table *table;
 	struct dm_target *ti;
 	struct dm_dev *dev;
 	sector_t start;
@@ -67,13 +92,9 @@ struct icpt_c {
 	struct icpt_caps live;
 };
 
-/*
- * Every live icpt line.  dm core gives a target no hook after the last line
- * of a table is constructed, so each constructor looks at the lines of its
- * table built before it (same ti->table) to judge the table as a whole.
- */
-static LIST_HEAD(icpt_lines);
-static DEFINE_MUTEX(icpt_lines_lock);
+/* Every dm table with icpt lines, the newest first. */
+static LIST_HEAD(icpt_tables);
+static DEFINE_MUTEX(icpt_tables_lock);
 
 /* Why this kernel cannot pass inline encryption through, or NULL. */
 static const char *icpt_unavailable_reason(void)
@@ -96,27 +117,6 @@ static void icpt_live_caps(struct dm_target *ti, struct icpt_caps *caps)
 	struct gendisk *disk = dm_disk(dm_table_get_md(ti->table));
 
 	icpt_caps_read(disk->queue, caps);
-}
-
-/*
- * What the icpt lines of @ti's table expose together: the intersection of
- * their devices' capabilities, as dm core computes it.  Caller holds
- * icpt_lines_lock.
- */
-static void icpt_table_caps(struct dm_target *ti, struct icpt_caps *caps)
-{
-	struct icpt_c *ic;
-	struct icpt_caps dev;
-
-	icpt_caps_fill(caps);
-	list_for_each_entry(ic, &icpt_lines, node) {
-		if (ic->ti->table != ti->table)
-			continue;
-		icpt_dev_caps(ic->dev, &dev);
-		icpt_caps_intersect(caps, &dev);
-	}
-	if (!ICPT_PASSTHROUGH)
-		memset(caps, 0, sizeof(*caps));
 }
 
 /*
@@ -145,32 +145,54 @@ static int icpt_check_live(struct dm_target *ti, struct icpt_c *ic,
 	return -EINVAL;
 }
 
-/* Each line's require arguments must hold for the table built so far. */
-static int icpt_check_require(struct dm_target *ti, const struct icpt_c *ic,
-			      const struct icpt_caps *table, const char *path)
+/* The first of @line's require arguments that @caps does not meet, or NULL. */
+static const struct icpt_require *icpt_unmet(const struct icpt_c *line,
+					     const struct icpt_caps *caps)
 {
-	const struct icpt_c *line;
-	struct icpt_caps dev;
-	char want[64], has[ICPT_CAPS_STRLEN];
 	unsigned int i;
 
-	list_for_each_entry(line, &icpt_lines, node) {
-		if (line->ti->table != ti->table)
-			continue;
-		for (i = 0; i < line->nr_require; i++) {
-			if (icpt_caps_meets(table, &line->require[i]))
-				continue;
-			icpt_require_format(&line->require[i], want, sizeof(want));
-			icpt_dev_caps(ic->dev, &dev);
-			icpt_caps_describe(&dev, has, sizeof(has));
-			DMERR("%s: require:%s is not met: %s (%s) supports %s",
-			      dm_device_name(dm_table_get_md(ti->table)), want,
-			      ic->dev->name, path, has);
-			ti->error = "Inline encryption requirement not met";
-			return -EINVAL;
-		}
+	for (i = 0; i < line->nr_require; i++)
+		if (!icpt_caps_meets(caps, &line->require[i]))
+			return &line->require[i];
+	return NULL;
+}
+
+/*
+ * Every require argument of the table so far (@need, @ic's included) must
+ * hold for what it exposes (@caps).  Caller holds icpt_tables_lock.
+ */
+static int icpt_check_require(struct dm_target *ti, const struct icpt_table *t,
+			      const struct icpt_c *ic, const struct icpt_caps *caps,
+			      const struct icpt_caps *need, const char *path)
+{
+	const struct icpt_require *req;
+	const struct icpt_c *line;
+	struct icpt_caps dev, gap;
+	char want[64], has[ICPT_CAPS_STRLEN];
+
+	if (!icpt_caps_missing(caps, need, &gap))
+		return 0;
+
+	/* Name the argument that fails, in table order. */
+	req = NULL;
+	list_for_each_entry(line, &t->lines, node) {
+		req = icpt_unmet(line, caps);
+		if (req)
+			break;
 	}
-	return 0;
+	if (!req)
+		req = icpt_unmet(ic, caps);
+	if (req)
+		icpt_require_format(req, want, sizeof(want));
+	else
+		icpt_caps_describe(&gap, want, sizeof(want));
+	icpt_dev_caps(ic->dev, &dev);
+	icpt_caps_describe(&dev, has, sizeof(has));
+	DMERR("%s: require:%s is not met: %s (%s) supports %s",
+	      dm_device_name(dm_table_get_md(ti->table)), want,
+	      ic->dev->name, path, has);
+	ti->error = "Inline encryption requirement not met";
+	return -EINVAL;
 }
 
 /* Lines must not start inside a data unit the table exposes. */
@@ -189,27 +211,71 @@ static int icpt_check_boundary(struct dm_target *ti, const struct icpt_caps *tab
 	return -EINVAL;
 }
 
+/* The icpt lines of @table, or NULL.  Caller holds icpt_tables_lock. */
+static struct icpt_table *icpt_find_table(const struct dm_table *table)
+{
+	struct icpt_table *t;
+
+	/* the table being built was added last, so it is found first */
+	list_for_each_entry(t, &icpt_tables, node)
+		if (t->table == table)
+			return t;
+	return NULL;
+}
+
 /*
  * Add @ic to the lines of its table and judge the table so far.  The table's
  * capabilities only narrow as lines are added, so an unmet requirement
  * cannot be rescued by a later line; a misaligned boundary is judged against
- * the capabilities of the lines up to this one.
+ * the capabilities of the lines up to this one.  A refused line leaves the
+ * totals as they were.
  */
 static int icpt_join_table(struct dm_target *ti, struct icpt_c *ic,
 			   const char *path)
 {
-	struct icpt_caps table;
+	struct icpt_caps caps, need, dev;
+	struct icpt_table *t;
+	unsigned int i;
 	int r;
 
-	mutex_lock(&icpt_lines_lock);
-	list_add_tail(&ic->node, &icpt_lines);
-	icpt_table_caps(ti, &table);
-	r = icpt_check_require(ti, ic, &table, path);
-	if (!r)
-		r = icpt_check_boundary(ti, &table);
-	if (r)
-		list_del(&ic->node);
-	mutex_unlock(&icpt_lines_lock);
+	mutex_lock(&icpt_tables_lock);
+	t = icpt_find_table(ti->table);
+	if (!t) {
+		t = kzalloc(sizeof(*t), GFP_KERNEL);
+		if (!t) {
+			ti->error = "Cannot allocate icpt table state";
+			r = -ENOMEM;
+			goto out;
+		}
+		t->table = ti->table;
+		INIT_LIST_HEAD(&t->lines);
+		icpt_caps_fill(&t->caps);
+		list_add(&t->node, &icpt_tables);
+	}
+
+	caps = t->caps;
+	icpt_dev_caps(ic->dev, &dev);
+	icpt_caps_intersect(&caps, &dev);
+	need = t->need;
+	for (i = 0; i < ic->nr_require; i++) {
+		need.modes[ic->require[i].mode] |= ic->require[i].data_unit_size;
+		need.dun_bytes = max(need.dun_bytes, ic->require[i].dun_bytes);
+	}
+	r = icpt_check_require(ti, t, ic, &caps, &need, path);
+	/* without passthrough the dm device exposes nothing to split */
+	if (!r && ICPT_PASSTHROUGH)
+		r = icpt_check_boundary(ti, &caps);
+	if (!r) {
+		t->caps = caps;
+		t->need = need;
+		ic->table = t;
+		list_add_tail(&ic->node, &t->lines);
+	} else if (list_empty(&t->lines)) {
+		list_del(&t->node);
+		kfree(t);
+	}
+out:
+	mutex_unlock(&icpt_tables_lock);
 	return r;
 }
 
@@ -334,7 +400,6 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 		return -ENOMEM;
 	}
 	ic->ti = ti;
-	INIT_LIST_HEAD(&ic->node);
 
 	path = dm_shift_arg(&as);
 	word = dm_shift_arg(&as);
@@ -408,10 +473,15 @@ bad:
 static void icpt_dtr(struct dm_target *ti)
 {
 	struct icpt_c *ic = ti->private;
+	struct icpt_table *t = ic->table;
 
-	mutex_lock(&icpt_lines_lock);
+	mutex_lock(&icpt_tables_lock);
 	list_del(&ic->node);
-	mutex_unlock(&icpt_lines_lock);
+	if (list_empty(&t->lines)) {
+		list_del(&t->node);
+		kfree(t);
+	}
+	mutex_unlock(&icpt_tables_lock);
 	dm_put_device(ti, ic->dev);
 	free_percpu(ic->stats);
 	kfree(ic);
@@ -474,14 +544,12 @@ static void icpt_stats_reset(struct icpt_c *ic)
  * The first icpt line of this table whose device has no inline encryption
  * at all: the reason a table exposes nothing.  NULL if there is none.
  */
-static const char *icpt_limited_by(struct dm_target *ti)
+static const char *icpt_limited_by(const struct icpt_table *t)
 {
 	const struct icpt_c *ic;
 	struct icpt_caps dev;
 
-	list_for_each_entry(ic, &icpt_lines, node) {
-		if (ic->ti->table != ti->table)
-			continue;
+	list_for_each_entry(ic, &t->lines, node) {
 		icpt_dev_caps(ic->dev, &dev);
 		if (icpt_caps_empty(&dev))
 			return ic->dev->name;
@@ -504,9 +572,9 @@ static unsigned int icpt_status_info(struct dm_target *ti, char *result,
 	if (!reason)
 		icpt_live_caps(ti, &exposed);
 	if (icpt_caps_empty(&exposed)) {
-		mutex_lock(&icpt_lines_lock);
-		limited_by = icpt_limited_by(ti);
-		mutex_unlock(&icpt_lines_lock);
+		mutex_lock(&icpt_tables_lock);
+		limited_by = icpt_limited_by(ic->table);
+		mutex_unlock(&icpt_tables_lock);
 	}
 
 	if (reason)
@@ -592,17 +660,12 @@ static void icpt_status(struct dm_target *ti, status_type_t type,
  */
 static void icpt_resume(struct dm_target *ti)
 {
-	struct icpt_c *ic = ti->private, *first = NULL, *line;
+	struct icpt_c *ic = ti->private, *first;
 	struct icpt_caps now, gap;
 	char added[ICPT_CAPS_STRLEN];
 
-	mutex_lock(&icpt_lines_lock);
-	list_for_each_entry(line, &icpt_lines, node) {
-		if (line->ti->table == ti->table) {
-			first = line;
-			break;
-		}
-	}
+	mutex_lock(&icpt_tables_lock);
+	first = list_first_entry(&ic->table->lines, struct icpt_c, node);
 	icpt_live_caps(ti, &now);
 	if (first == ic && ic->reload && icpt_caps_missing(&ic->live, &now, &gap)) {
 		icpt_caps_describe(&gap, added, sizeof(added));
@@ -613,7 +676,7 @@ static void icpt_resume(struct dm_target *ti)
 	}
 	ic->live = now;
 	ic->reload = true;
-	mutex_unlock(&icpt_lines_lock);
+	mutex_unlock(&icpt_tables_lock);
 }
 
 static int icpt_message(struct dm_target *ti, unsigned int argc, char **argv,
