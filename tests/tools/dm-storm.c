@@ -19,6 +19,8 @@
 #include <sys/ioctl.h>
 #include <linux/dm-ioctl.h>
 
+#include "dmio.h"
+
 #define PROG		"dm-storm"
 #define BUF_SIZE	(256 * 1024)
 
@@ -26,46 +28,24 @@
 static int build_load(char *buf, const char *name, const char *path)
 {
 	struct dm_ioctl *io = (struct dm_ioctl *)buf;
-	size_t off = sizeof(*io), len;
-	unsigned long long start, size;
-	char line[4096], type[DM_MAX_TYPE_NAME];
-	struct dm_target_spec *spec;
+	size_t off = sizeof(*io);
+	char line[4096];
 	FILE *f = fopen(path, "r");
-	int n, count = 0;
+	int r = 0;
 
 	if (!f) {
 		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	memset(buf, 0, BUF_SIZE);
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (sscanf(line, "%llu %llu %15s %n", &start, &size, type, &n) != 3)
-			continue;
-		len = strlen(line + n) + 1;
-		if (off + sizeof(*spec) + len + 8 > BUF_SIZE) {
-			fprintf(stderr, PROG ": %s: table too large\n", path);
-			fclose(f);
-			return -1;
-		}
-		spec = (struct dm_target_spec *)(buf + off);
-		spec->sector_start = start;
-		spec->length = size;
-		snprintf(spec->target_type, sizeof(spec->target_type), "%s", type);
-		memcpy(spec + 1, line + n, len);
-		spec->next = (sizeof(*spec) + len + 7) & ~7UL;
-		off += spec->next;
-		count++;
-	}
+	dmio_init(io, BUF_SIZE, name);
+	while (!r && fgets(line, sizeof(line), f))
+		r = dmio_add_target(io, BUF_SIZE, &off, line);
 	fclose(f);
-	io->version[0] = DM_VERSION_MAJOR;
-	io->version[1] = DM_VERSION_MINOR;
-	io->version[2] = DM_VERSION_PATCHLEVEL;
-	io->data_size = BUF_SIZE;
-	io->data_start = sizeof(*io);
-	io->target_count = count;
-	snprintf(io->name, sizeof(io->name), "%s", name);
-	return count ? 0 : -1;
+	if (r || !io->target_count) {
+		fprintf(stderr, PROG ": %s: not a table, or too large\n", path);
+		return -1;
+	}
+	return 0;
 }
 
 /* DM_DEV_SUSPEND: suspend if @suspend, else resume (swapping in a load). */
@@ -73,14 +53,8 @@ static int suspend_resume(int ctl, const char *name, int suspend)
 {
 	struct dm_ioctl io;
 
-	memset(&io, 0, sizeof(io));
-	io.version[0] = DM_VERSION_MAJOR;
-	io.version[1] = DM_VERSION_MINOR;
-	io.version[2] = DM_VERSION_PATCHLEVEL;
-	io.data_size = sizeof(io);
-	io.data_start = sizeof(io);
+	dmio_init(&io, sizeof(io), name);
 	io.flags = suspend ? DM_SUSPEND_FLAG : 0;
-	snprintf(io.name, sizeof(io.name), "%s", name);
 	return ioctl(ctl, DM_DEV_SUSPEND, &io);
 }
 

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmio.h - the few DM ioctl steps the test tools need, without libdevmapper:
+ * a request header, and a table line appended to a DM_TABLE_LOAD request the
+ * way dmsetup parses it.
+ */
+#ifndef DMIO_H
+#define DMIO_H
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <linux/dm-ioctl.h>
+
+/* Start a request for device @name in @io, a buffer of @size bytes. */
+static inline void dmio_init(struct dm_ioctl *io, size_t size, const char *name)
+{
+	memset(io, 0, size);
+	io->version[0] = DM_VERSION_MAJOR;
+	io->version[1] = DM_VERSION_MINOR;
+	io->version[2] = DM_VERSION_PATCHLEVEL;
+	io->data_size = size;
+	io->data_start = sizeof(*io);
+	snprintf(io->name, sizeof(io->name), "%s", name);
+}
+
+/*
+ * Append @line, "<start> <length> <type> <params>", to the DM_TABLE_LOAD
+ * request in @io (@size bytes, started by dmio_init(), @off bytes used).
+ * As dmsetup sends it: surrounding white space dropped, a blank line no
+ * target, backslashes escaped.  Returns 0, or -1 if the line does not parse
+ * (dmsetup refuses it too) or does not fit.
+ */
+static inline int dmio_add_target(struct dm_ioctl *io, size_t size, size_t *off,
+				  char *line)
+{
+	unsigned long long start, length;
+	char type[DM_MAX_TYPE_NAME];
+	struct dm_target_spec *spec;
+	char *end, *p, *q;
+	size_t len;
+	int n;
+
+	end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	while (isspace((unsigned char)*line))
+		line++;
+	if (!*line)
+		return 0;
+	if (sscanf(line, "%llu %llu %15s %n", &start, &length, type, &n) != 3)
+		return -1;
+	/* room for the parameters with every backslash doubled, and the NUL */
+	len = 2 * strlen(line + n) + 1;
+	if (*off + sizeof(*spec) + len + 8 > size)
+		return -1;
+	spec = (struct dm_target_spec *)((char *)io + *off);
+	spec->sector_start = start;
+	spec->length = length;
+	snprintf(spec->target_type, sizeof(spec->target_type), "%s", type);
+	/* dm core reads a backslash as an escape: libdevmapper doubles them */
+	for (p = line + n, q = (char *)(spec + 1); *p; *q++ = *p++)
+		if (*p == '\\')
+			*q++ = '\\';
+	*q++ = '\0';
+	spec->next = (q - (char *)spec + 7) & ~7UL;
+	*off += spec->next;
+	io->target_count++;
+	return 0;
+}
+
+#endif /* DMIO_H */
