@@ -11,7 +11,7 @@ series=${1:-6.12}
 src=$(ls -d "${ICPT_CACHE:-/var/cache/dm-icpt}"/src/linux-source-"$series"_* | head -n1)
 cd "$here"
 files=$(ls src/*.c include/*.h probes/*.c tests/engine/*.c tests/engine/*.h \
-	tests/engine/probes/*.c tests/tools/*.c 2>/dev/null)
+	tests/engine/probes/*.c tests/tools/*.c tests/tools/*.h 2>/dev/null)
 # shellcheck disable=SC2086
 out=$("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f $files || true)
 if echo "$out" | grep -v '^total: 0 errors, 0 warnings, 0 checks' | grep -q .; then

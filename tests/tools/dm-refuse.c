@@ -120,14 +120,14 @@ int main(int argc, char **argv)
 		snprintf(name, sizeof(name), "%s-%lu", argv[2], n);
 		if (dev_ioctl(DM_DEV_CREATE, name, &io))
 			return fail(n, "create", strerror(errno), line);
-		strcpy(copy, line);
+		snprintf(copy, sizeof(copy), "%s", line);
 		why = refused_load(name, copy, buf);
 		if (dev_ioctl(DM_DEV_REMOVE, name, &io))
 			return fail(n, "remove", strerror(errno), line);
 		if (why)
 			return fail(n, "create", why, line);
 
-		strcpy(copy, line);
+		snprintf(copy, sizeof(copy), "%s", line);
 		why = refused_load(argv[1], copy, buf);
 		if (why)
 			return fail(n, "reload", why, line);
