@@ -12,13 +12,16 @@
 #include <string.h>
 #include <linux/dm-ioctl.h>
 
-/* Start a request for device @name in @io, a buffer of @size bytes. */
+/*
+ * Start a request for device @name in @io, a buffer of @size bytes.  The
+ * kernel refuses a request whose minor version is newer than its own (5.10
+ * has 4.43, the host's headers may say 4.47), so ask for 4.0.0 as
+ * libdevmapper does for these commands: they have not changed since.
+ */
 static inline void dmio_init(struct dm_ioctl *io, size_t size, const char *name)
 {
 	memset(io, 0, size);
 	io->version[0] = DM_VERSION_MAJOR;
-	io->version[1] = DM_VERSION_MINOR;
-	io->version[2] = DM_VERSION_PATCHLEVEL;
 	io->data_size = size;
 	io->data_start = sizeof(*io);
 	snprintf(io->name, sizeof(io->name), "%s", name);
