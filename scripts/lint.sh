@@ -7,8 +7,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 series=${1:-6.12}
-"$here/scripts/test-kernel.sh" "$series" >/dev/null
-src=$(ls -d "${ICPT_CACHE:-/var/cache/dm-icpt}"/src/linux-source-"$series"_* | head -n1)
+src=$("$here/scripts/test-kernel.sh" --source "$series")
 cd "$here"
 files=$(ls src/*.c include/*.h probes/*.c tests/engine/*.c tests/engine/*.h \
 	tests/engine/probes/*.c tests/tools/*.c tests/tools/*.h 2>/dev/null)

@@ -8,16 +8,23 @@
 # builds nothing.
 #
 # Usage: test-kernel.sh <series> [<fragment>]
+#        test-kernel.sh --source <series>
 #   series: 5.10 | 6.1 | 6.12 | 7.2 (or any linux-source-X a suite offers)
 #   fragment: name in tests/kconfig/ without .config (default: test); any
 #             other fragment is merged on top of test.config (e.g. debug)
 # Prints the kernel directory: it holds bzImage, build/ (for M= builds,
-# i.e. make -C <dir>/build M=...) and info (versions used).
+# i.e. make -C <dir>/build M=...) and info (versions used).  With --source,
+# only fetches and unpacks the source (for checkpatch) and prints its path.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
-series=${1:?usage: $0 <series> [<fragment>]}
+source_only=0
+if [ "${1:-}" = --source ]; then
+	source_only=1
+	shift
+fi
+series=${1:?usage: $0 [--source] <series> [<fragment>]}
 frag=${2:-test}
 fragfile=$here/tests/kconfig/$frag.config
 [ -f "$fragfile" ] || { echo "no fragment $fragfile" >&2; exit 2; }
@@ -44,7 +51,7 @@ key=$( (cat $fragments; gcc --version | head -n1; echo "recipe 1") | sha256sum |
 kdir=$CACHE/kernels/$series-$ver-$frag-$key
 srcdir=$CACHE/src/${pkg}_$ver
 
-if [ -f "$kdir/done" ]; then
+if [ "$source_only" = 0 ] && [ -f "$kdir/done" ]; then
 	echo "$kdir"
 	exit 0
 fi
@@ -52,7 +59,7 @@ fi
 mkdir -p "$CACHE/kernels" "$CACHE/src" "$CACHE/debs"
 exec 9>"$CACHE/kernels/.lock-$series"
 flock 9
-if [ -f "$kdir/done" ]; then
+if [ "$source_only" = 0 ] && [ -f "$kdir/done" ]; then
 	echo "$kdir"
 	exit 0
 fi
@@ -72,6 +79,10 @@ if [ ! -f "$srcdir/.extracted" ]; then
 	mv "$srcdir.tmp" "$srcdir"
 	# The package is only needed to extract; keep the cache small.
 	rm -f "$deb"
+fi
+if [ "$source_only" = 1 ]; then
+	echo "$srcdir"
+	exit 0
 fi
 
 rm -rf "$kdir"
