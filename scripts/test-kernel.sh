@@ -88,12 +88,11 @@ fi
 rm -rf "$kdir"
 mkdir -p "$kdir/build"
 b=$kdir/build
-cc=gcc
-if command -v ccache >/dev/null; then
-	export CCACHE_DIR=$CACHE/ccache
-	cc="ccache gcc"
-fi
-mk() { make -C "$srcdir" O="$b" CC="$cc" -j"$(nproc)" "$@"; }
+# No ccache: a test kernel is built once per config and kept, so ccache
+# could only hit across configs, and on a miss it costs more than it saves
+# (fs/ext4, block, drivers/md of 6.1 from cold: 68 CPU-s with gcc, 110 with
+# ccache, 79 in its depend mode).
+mk() { make -C "$srcdir" O="$b" -j"$(nproc)" "$@"; }
 
 log "configuring $ver"
 mk tinyconfig >/dev/null
