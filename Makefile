@@ -8,15 +8,14 @@ KDIR ?= /lib/modules/$(KVER)/build
 PWD := $(shell pwd)
 VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 
-# Kernels `make check` runs on; override to select, e.g. KERNELS="6.1 7.2".
-# 6.12 runs with kmemleak (tests/kconfig/leak.config), so every run scans for
-# leaks; KASAN is `make check-debug`, a build and an hour of its own.
-# Longest first (build plus cases), stock last: it needs no build.
-KERNELS ?= 7.2 6.12-leak 6.1 5.10 stock-6.1
+# Kernels `make check` runs on; empty means tests/run's matrix (7.2,
+# 6.12-leak, 6.1, 5.10, stock-6.1: 6.12 with kmemleak, so every run scans
+# for leaks; KASAN is `make check-debug`).  Select with e.g. KERNELS="6.1 7.2".
+KERNELS ?=
 CASES ?=
-# `make bench`: speed on 7.2 without lockdep (both consumers), allocations
-# on 6.12-debug.
-BENCH_KERNELS ?= 7.2-bench 6.12-debug
+# `make bench`: empty means 7.2-bench (speed, no lockdep, both consumers)
+# and 6.12-debug (allocations).
+BENCH_KERNELS ?=
 
 .PHONY: all modules install clean help check check-debug demo bench dkms-install dkms-remove
 
@@ -40,7 +39,8 @@ dkms-remove:
 	dkms remove dm-icpt/$(VERSION) --all
 
 check:
-	tests/run --kernels "$(KERNELS)" $(if $(CASES),--cases "$(CASES)") $(if $(JOBS),--jobs $(JOBS))
+	tests/run $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(CASES),--cases "$(CASES)") \
+		$(if $(JOBS),--jobs $(JOBS))
 
 # The reliability kernel (KASAN, kmemleak, lockdep), all cases, full cycles.
 check-debug:
@@ -50,7 +50,7 @@ demo:
 	tests/run --demo
 
 bench:
-	tests/run --bench --kernels "$(BENCH_KERNELS)"
+	tests/run --bench $(if $(BENCH_KERNELS),--kernels "$(BENCH_KERNELS)")
 
 help:
 	@echo 'dm-icpt make targets:'
