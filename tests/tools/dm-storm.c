@@ -24,40 +24,6 @@
 #define PROG		"dm-storm"
 #define BUF_SIZE	(256 * 1024)
 
-/* Fill @buf with a DM_TABLE_LOAD request for @name from the lines of @path. */
-static int build_load(char *buf, const char *name, const char *path)
-{
-	struct dm_ioctl *io = (struct dm_ioctl *)buf;
-	size_t off = sizeof(*io);
-	char line[4096];
-	FILE *f = fopen(path, "r");
-	int r = 0;
-
-	if (!f) {
-		fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
-		return -1;
-	}
-	dmio_init(io, BUF_SIZE, name);
-	while (!r && fgets(line, sizeof(line), f))
-		r = dmio_add_target(io, BUF_SIZE, &off, line);
-	fclose(f);
-	if (r || !io->target_count) {
-		fprintf(stderr, PROG ": %s: not a table, or too large\n", path);
-		return -1;
-	}
-	return 0;
-}
-
-/* DM_DEV_SUSPEND: suspend if @suspend, else resume (swapping in a load). */
-static int suspend_resume(int ctl, const char *name, int suspend)
-{
-	struct dm_ioctl io;
-
-	dmio_init(&io, sizeof(io), name);
-	io.flags = suspend ? DM_SUSPEND_FLAG : 0;
-	return ioctl(ctl, DM_DEV_SUSPEND, &io);
-}
-
 int main(int argc, char **argv)
 {
 	static char load[2][BUF_SIZE], scratch[BUF_SIZE];
@@ -70,8 +36,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cycles = strtoul(argv[2], &end, 10);
-	if (*end || !cycles || build_load(load[0], argv[1], argv[3]) ||
-	    build_load(load[1], argv[1], argv[4]))
+	if (*end || !cycles || dmio_load_file(load[0], BUF_SIZE, argv[1], argv[3], PROG) ||
+	    dmio_load_file(load[1], BUF_SIZE, argv[1], argv[4], PROG))
 		return 2;
 	ctl = open("/dev/mapper/control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0) {
@@ -83,16 +49,16 @@ int main(int argc, char **argv)
 
 		/* the kernel writes its reply into the buffer: load a copy */
 		memcpy(scratch, load[i % 2], BUF_SIZE);
-		if (!suspend_resume(ctl, argv[1], 1)) {
+		if (!dmio_suspend(ctl, argv[1], 1)) {
 			step = "load";
 			if (!ioctl(ctl, DM_TABLE_LOAD, scratch)) {
 				step = "resume";
-				if (!suspend_resume(ctl, argv[1], 0))
+				if (!dmio_suspend(ctl, argv[1], 0))
 					continue;
 			}
 		}
 		fprintf(stderr, PROG ": cycle %lu: %s: %s\n", i, step, strerror(errno));
-		suspend_resume(ctl, argv[1], 0);
+		dmio_suspend(ctl, argv[1], 0);
 		close(ctl);
 		return 1;
 	}

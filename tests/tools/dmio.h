@@ -8,8 +8,10 @@
 #define DMIO_H
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <linux/dm-ioctl.h>
 
 /*
@@ -70,6 +72,45 @@ static inline int dmio_add_target(struct dm_ioctl *io, size_t size, size_t *off,
 	*off += spec->next;
 	io->target_count++;
 	return 0;
+}
+
+/*
+ * Fill @buf (@size bytes) with a DM_TABLE_LOAD request for @name from the
+ * dmsetup-style lines of the file @path.  Returns 0, or -1 with a message
+ * on stderr naming @prog.
+ */
+static inline int dmio_load_file(char *buf, size_t size, const char *name,
+				 const char *path, const char *prog)
+{
+	struct dm_ioctl *io = (struct dm_ioctl *)buf;
+	size_t off = sizeof(*io);
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int r = 0;
+
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(errno));
+		return -1;
+	}
+	dmio_init(io, size, name);
+	while (!r && fgets(line, sizeof(line), f))
+		r = dmio_add_target(io, size, &off, line);
+	fclose(f);
+	if (r || !io->target_count) {
+		fprintf(stderr, "%s: %s: not a table, or too large\n", prog, path);
+		return -1;
+	}
+	return 0;
+}
+
+/* DM_DEV_SUSPEND: suspend if @suspend, else resume (swapping in a load). */
+static inline int dmio_suspend(int ctl, const char *name, int suspend)
+{
+	struct dm_ioctl io;
+
+	dmio_init(&io, sizeof(io), name);
+	io.flags = suspend ? DM_SUSPEND_FLAG : 0;
+	return ioctl(ctl, DM_DEV_SUSPEND, &io);
 }
 
 #endif /* DMIO_H */
