@@ -38,9 +38,15 @@ if [ -f "$stamp" ] || [ -f "$dir/done-image" ]; then
 	exit 0
 fi
 
-mkdir -p "$dir/debs"
+mkdir -p "$dir"
 exec 9>"$dir/.lock"
 flock 9
+# another run may have unpacked it while this one waited for the lock
+if [ -f "$stamp" ] || [ -f "$dir/done-image" ]; then
+	echo "$dir"
+	exit 0
+fi
+mkdir -p "$dir/debs"
 echo "stock-kernel: fetching $pkgs ($ver, $suite)" >&2
 for p in $pkgs; do
 	ls "$dir/debs/${p}_"*.deb >/dev/null 2>&1 ||
