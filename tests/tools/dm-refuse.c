@@ -34,32 +34,13 @@
 static int ctl, kmsg;
 static unsigned long kmsg_lines;
 
-/* A request with no payload: DM_DEV_CREATE, DM_DEV_REMOVE, DM_DEV_STATUS. */
-static int dev_ioctl(unsigned long cmd, const char *name, struct dm_ioctl *io)
-{
-	dmio_init(io, sizeof(*io), name);
-	return ioctl(ctl, cmd, io);
-}
-
 /* Kernel log lines from device-mapper since the last call. */
 static int new_dm_messages(void)
 {
-	char rec[8192];
-	ssize_t n;
-	int found = 0;
+	int found = dmio_kmsg_count(kmsg, ";device-mapper: ");
 
-	for (;;) {
-		n = read(kmsg, rec, sizeof(rec) - 1);
-		if (n < 0 && errno == EPIPE)	/* overwritten: read on */
-			continue;
-		if (n <= 0)
-			return found;
-		rec[n] = '\0';
-		if (strstr(rec, ";device-mapper: ")) {
-			found++;
-			kmsg_lines++;
-		}
-	}
+	kmsg_lines += found;
+	return found;
 }
 
 /* Load the table in @lines (tab-separated) into @name; expect a refusal. */
@@ -118,11 +99,11 @@ int main(int argc, char **argv)
 		n++;
 
 		snprintf(name, sizeof(name), "%s-%lu", argv[2], n);
-		if (dev_ioctl(DM_DEV_CREATE, name, &io))
+		if (dmio_dev(ctl, DM_DEV_CREATE, name, &io))
 			return fail(n, "create", strerror(errno), line);
 		snprintf(copy, sizeof(copy), "%s", line);
 		why = refused_load(name, copy, buf);
-		if (dev_ioctl(DM_DEV_REMOVE, name, &io))
+		if (dmio_dev(ctl, DM_DEV_REMOVE, name, &io))
 			return fail(n, "remove", strerror(errno), line);
 		if (why)
 			return fail(n, "create", why, line);
@@ -131,7 +112,7 @@ int main(int argc, char **argv)
 		why = refused_load(argv[1], copy, buf);
 		if (why)
 			return fail(n, "reload", why, line);
-		if (dev_ioctl(DM_DEV_STATUS, argv[1], &io))
+		if (dmio_dev(ctl, DM_DEV_STATUS, argv[1], &io))
 			return fail(n, "status", strerror(errno), line);
 		if (io.flags & DM_INACTIVE_PRESENT_FLAG)
 			return fail(n, "reload", "refused, but left an inactive table", line);

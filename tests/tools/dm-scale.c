@@ -29,18 +29,10 @@ static long long now_us(void)
 	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
 }
 
-/* DM_DEV_CREATE or DM_DEV_REMOVE of @name. */
-static int dev_op(int ctl, unsigned long op, const char *name)
-{
-	struct dm_ioctl io;
-
-	dmio_init(&io, sizeof(io), name);
-	return ioctl(ctl, op, &io);
-}
-
 int main(int argc, char **argv)
 {
 	static char load[BUF_SIZE], scratch[BUF_SIZE];
+	struct dm_ioctl io;
 	const char *step;
 	unsigned long reps, i;
 	long long t0, t1, t2;
@@ -64,7 +56,7 @@ int main(int argc, char **argv)
 		memcpy(scratch, load, BUF_SIZE);
 		t0 = now_us();
 		step = "create";
-		if (dev_op(ctl, DM_DEV_CREATE, argv[1]))
+		if (dmio_dev(ctl, DM_DEV_CREATE, argv[1], &io))
 			goto fail;
 		step = "load";
 		if (ioctl(ctl, DM_TABLE_LOAD, scratch))
@@ -74,7 +66,7 @@ int main(int argc, char **argv)
 			goto fail;
 		t1 = now_us();
 		step = "remove";
-		if (dev_op(ctl, DM_DEV_REMOVE, argv[1]))
+		if (dmio_dev(ctl, DM_DEV_REMOVE, argv[1], &io))
 			goto fail;
 		t2 = now_us();
 		printf("create %lu %lld\nremove %lu %lld\n", i, t1 - t0, i, t2 - t1);
@@ -83,7 +75,7 @@ int main(int argc, char **argv)
 	return 0;
 fail:
 	fprintf(stderr, PROG ": rep %lu: %s: %s\n", i, step, strerror(errno));
-	dev_op(ctl, DM_DEV_REMOVE, argv[1]);
+	dmio_dev(ctl, DM_DEV_REMOVE, argv[1], &io);
 	close(ctl);
 	return 1;
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <linux/dm-ioctl.h>
 
 /*
@@ -101,6 +102,36 @@ static inline int dmio_load_file(char *buf, size_t size, const char *name,
 		return -1;
 	}
 	return 0;
+}
+
+/* DM_DEV_CREATE, DM_DEV_REMOVE or DM_DEV_STATUS of @name, answered in @io. */
+static inline int dmio_dev(int ctl, unsigned long cmd, const char *name,
+			   struct dm_ioctl *io)
+{
+	dmio_init(io, sizeof(*io), name);
+	return ioctl(ctl, cmd, io);
+}
+
+/*
+ * Kernel log records read from @kmsg (/dev/kmsg opened O_NONBLOCK) since the
+ * last call that contain @what.
+ */
+static inline int dmio_kmsg_count(int kmsg, const char *what)
+{
+	char rec[8192];
+	ssize_t n;
+	int found = 0;
+
+	for (;;) {
+		n = read(kmsg, rec, sizeof(rec) - 1);
+		if (n < 0 && errno == EPIPE)	/* overwritten: read on */
+			continue;
+		if (n <= 0)
+			return found;
+		rec[n] = '\0';
+		if (strstr(rec, what))
+			found++;
+	}
 }
 
 /* DM_DEV_SUSPEND: suspend if @suspend, else resume (swapping in a load). */
