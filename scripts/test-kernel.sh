@@ -46,8 +46,12 @@ suite=$(suite_of "$series")
 read -r pkg ver < <("$here/scripts/debian-apt.sh" newest "$suite" "linux-source-$series") || true
 [ -n "${pkg:-}" ] || { echo "suite $suite offers no linux-source-$series" >&2; exit 1; }
 
+# The toolchain is part of the key: 7.x's module build warns when the
+# compiler or pahole differs from the kernel's (CONFIG_PAHOLE_VERSION is 0
+# for a kernel configured before pahole was installed).
 # shellcheck disable=SC2086
-key=$( (cat $fragments; gcc --version | head -n1; echo "recipe 1") | sha256sum | cut -c1-12)
+key=$( (cat $fragments; gcc --version | head -n1; pahole --version 2>/dev/null || echo "no pahole"
+	echo "recipe 1") | sha256sum | cut -c1-12)
 kdir=$CACHE/kernels/$series-$ver-$frag-$key
 srcdir=$CACHE/src/${pkg}_$ver
 
