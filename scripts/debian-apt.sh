@@ -15,21 +15,29 @@ CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
 APTDIR=$CACHE/apt
 SUITES="bullseye bookworm bookworm-backports trixie sid"
 
+# archive_uri [security]: the Debian archive (or its security archive) the
+# host's apt configuration names.
 archive_uri() {
-	local uri
+	local uri want=/debian
+	[ "${1:-}" = security ] && want=/debian-security
 	uri=$(grep -hsE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources \
 		/etc/apt/sources.list.d/*.list /etc/apt/sources.list 2>/dev/null |
-		grep -v -e security -e '\[.*\]' |
+		grep -v -e '\[.*\]' |
 		sed -E 's/^URIs:[[:space:]]*//; s/^deb[[:space:]]+//; s/[[:space:]].*//' |
-		grep -E '/debian/?$' | head -n1)
-	[ -n "$uri" ] || { echo "no Debian archive in the host's apt configuration" >&2; exit 1; }
+		grep -E "$want/?\$" | head -n1)
+	if [ -z "$uri" ]; then
+		[ "$want" = /debian ] || return 0
+		echo "no Debian archive in the host's apt configuration" >&2
+		exit 1
+	fi
 	echo "${uri%/}"
 }
 
+# apt_opts [LISTS]: the private configuration, reading lists from LISTS.
 apt_opts() {
 	echo -o Dir::Etc::SourceList="$APTDIR/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null \
-		-o Dir::State::Lists="$APTDIR/lists" \
+		-o Dir::State::Lists="${1:-$APTDIR/lists}" \
 		-o Dir::Cache="$APTDIR/cache" \
 		-o Dir::State::status=/dev/null \
 		-o APT::Get::List-Cleanup=0 \
@@ -37,18 +45,31 @@ apt_opts() {
 		-o APT::Sandbox::User=root
 }
 
+# The lists are fetched into a new directory and swapped in whole, so a
+# reader never sees a list apt is rewriting (every command also holds the
+# lock below).
 do_update() {
-	local uri s
+	local uri sec s key=/usr/share/keyrings/debian-archive-keyring.gpg
 	uri=$(archive_uri)
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+	sec=$(archive_uri security)
+	mkdir -p "$APTDIR/lists" "$APTDIR/cache/archives/partial"
+	rm -rf "$APTDIR/lists.new"
+	cp -a "$APTDIR/lists" "$APTDIR/lists.new"
+	mkdir -p "$APTDIR/lists.new/partial"
 	: > "$APTDIR/sources.list.new"
 	for s in $SUITES; do
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri $s main" \
-			>> "$APTDIR/sources.list.new"
+		echo "deb [signed-by=$key] $uri $s main" >> "$APTDIR/sources.list.new"
 	done
+	# what an updated Debian 12 runs: bookworm's kernel security updates
+	[ -z "$sec" ] || echo "deb [signed-by=$key] $sec bookworm-security main" \
+		>> "$APTDIR/sources.list.new"
 	mv "$APTDIR/sources.list.new" "$APTDIR/sources.list"
 	# shellcheck disable=SC2046
-	apt-get $(apt_opts) -q update >&2
+	apt-get $(apt_opts "$APTDIR/lists.new") -q update >&2
+	rm -rf "$APTDIR/lists.old"
+	mv "$APTDIR/lists" "$APTDIR/lists.old"
+	mv "$APTDIR/lists.new" "$APTDIR/lists"
+	rm -rf "$APTDIR/lists.old"
 }
 
 ensure_lists() {
@@ -66,9 +87,11 @@ do_newest() {
 	ensure_lists
 	f=$(ls "$APTDIR"/lists/*_dists_"${suite}"_main_binary-amd64_Packages* 2>/dev/null | head -n1)
 	[ -n "$f" ] || { echo "no package list for suite $suite" >&2; exit 1; }
-	/usr/lib/apt/apt-helper cat-file "$f" | awk -v re="^(${re})\$" '
+	# The regex reaches awk through the environment: "awk -v" unescapes
+	# backslashes in gawk ("\+" becomes "+") but not in mawk.
+	/usr/lib/apt/apt-helper cat-file "$f" | RE="^(${re})\$" awk '
 		/^Package: / { p = $2 }
-		/^Version: / { if (p ~ re) print p, $2 }
+		/^Version: / { if (p ~ ENVIRON["RE"]) print p, $2 }
 	' | sort -k2,2V -k1,1V | tail -n1
 }
 

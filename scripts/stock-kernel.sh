@@ -6,7 +6,8 @@
 # /boot or /lib/modules.  The newest ABI the suite offers is used.
 #
 # Usage: stock-kernel.sh <series> [--image]
-#   series: 6.1 (bookworm) | 6.12 (bookworm-backports)
+#   series: 6.1 (bookworm with its security updates, what an updated
+#           Debian 12 runs) | 6.12 (bookworm-backports)
 # Prints the directory; it holds `kdir` (the headers tree, for M= and DKMS
 # builds), `release`, and with --image `vmlinuz` and root/lib/modules.
 set -euo pipefail
@@ -17,16 +18,30 @@ series=${1:?usage: $0 <series> [--image]}
 image=${2:-}
 
 case "$series" in
-6.1) suite=bookworm; re='linux-headers-6\.1\.[0-9]+-[0-9]+-amd64' ;;
-6.12) suite=bookworm-backports; re='linux-headers-6\.12\.[0-9]+\+deb12-amd64' ;;
+6.1)
+	suites="bookworm-security bookworm"
+	re='linux-headers-6\.1\.[0-9]+-[0-9]+-amd64'
+	kre='linux-kbuild-6\.1'
+	;;
+6.12)
+	suites=bookworm-backports
+	re='linux-headers-6\.12\.[0-9]+\+deb12-amd64'
+	kre='linux-kbuild-6\.12\.[0-9]+\+deb12'
+	;;
 *) echo "no stock kernel known for $series" >&2; exit 2 ;;
 esac
 
-read -r hdr ver < <("$here/scripts/debian-apt.sh" newest "$suite" "$re") || true
-[ -n "${hdr:-}" ] || { echo "suite $suite offers no $re" >&2; exit 1; }
+# the first suite that offers the series (the security archive may be
+# missing from the host's apt configuration)
+hdr=
+for suite in $suites; do
+	read -r hdr ver < <("$here/scripts/debian-apt.sh" newest "$suite" "$re" 2>/dev/null) || true
+	[ -z "$hdr" ] || break
+done
+[ -n "$hdr" ] || { echo "suites $suites offer no $re" >&2; exit 1; }
 rel=${hdr#linux-headers-}
 common=linux-headers-${rel%-amd64}-common
-kbuild=$("$here/scripts/debian-apt.sh" newest "$suite" 'linux-kbuild-[0-9.+a-z]+' | awk '{print $1}')
+kbuild=$("$here/scripts/debian-apt.sh" newest "$suite" "$kre" | awk '{print $1}')
 pkgs="$hdr $common $kbuild"
 [ "$image" = --image ] && pkgs="$pkgs linux-image-$rel-unsigned"
 
