@@ -137,14 +137,11 @@ struct engine_config {
 
 /**
  * struct engine_slot - one emulated hardware keyslot
- * @tfm: cipher keyed with @key, or NULL when the slot is empty
- * @key: private copy of the key programmed into the slot
- * @key_size: size of @key in bytes
+ * @tfm: cipher keyed with the slot's key, or NULL when the slot is empty;
+ *	 the key exists nowhere else in the engine
  */
 struct engine_slot {
 	struct crypto_skcipher *tfm;
-	u8 *key;
-	unsigned int key_size;
 };
 
 /**
@@ -375,15 +372,12 @@ static bool engine_slot_clear(struct engine_dev *dev, struct engine_slot *s)
 	if (!s->tfm)
 		return false;
 	crypto_free_skcipher(s->tfm);
-	kfree_sensitive(s->key);
 	s->tfm = NULL;
-	s->key = NULL;
-	s->key_size = 0;
 	atomic64_dec(&dev->stats[ENGINE_SLOTS_IN_USE]);
 	return true;
 }
 
-/* Keys @s with @key: a cipher for the key's mode and a copy of the key. */
+/* Keys @s with @key: a cipher for the key's mode, keyed with it. */
 static int engine_slot_fill(struct engine_slot *s,
 			    const struct blk_crypto_key *key)
 {
@@ -399,17 +393,11 @@ static int engine_slot_fill(struct engine_slot *s,
 		return PTR_ERR(tfm);
 	crypto_skcipher_set_flags(tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
 	err = crypto_skcipher_setkey(tfm, engine_key_bytes(key), key->size);
-	if (!err) {
-		s->key = kmemdup(engine_key_bytes(key), key->size, GFP_KERNEL);
-		if (!s->key)
-			err = -ENOMEM;
-	}
 	if (err) {
 		crypto_free_skcipher(tfm);
 		return err;
 	}
 	s->tfm = tfm;
-	s->key_size = key->size;
 	return 0;
 }
 
