@@ -50,15 +50,51 @@ struct engine_profile;
 #define ENGINE_KP_MODES		crypto_modes_supported
 #endif
 
+/*
+ * Key types (6.15): a profile takes raw keys, hardware-wrapped keys or both.
+ * The engine's own flags, which this file maps to the kernel's; before 6.15
+ * every key is raw.
+ */
+#define ENGINE_KEY_RAW		0x1
+#define ENGINE_KEY_HW_WRAPPED	0x2
+
+#ifdef HAVE_BLK_CRYPTO_KEY_TYPES
+#define ENGINE_HAVE_HW_WRAPPED_KEYS	true
+#define ENGINE_KEY_TYPES_INFO		"raw,hw_wrapped"
+#define ENGINE_MAX_WRAPPED_KEY_SIZE	BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE
+#define ENGINE_SW_SECRET_SIZE		BLK_CRYPTO_SW_SECRET_SIZE
+#else
+#define ENGINE_HAVE_HW_WRAPPED_KEYS	false
+#define ENGINE_KEY_TYPES_INFO		"raw"
+#define ENGINE_MAX_WRAPPED_KEY_SIZE	128
+#define ENGINE_SW_SECRET_SIZE		32
+#endif
+
 /**
- * struct engine_profile_ops - keyslot callbacks, free of the kernel's types
+ * struct engine_profile_ops - keyslot and key-manager callbacks, free of the
+ * kernel's types
  * @program: program @key into keyslot @slot
  * @evict: wipe keyslot @slot
+ * @derive_sw_secret: the software secret of an ephemerally wrapped key
+ * @import_key: wrap a raw key for the long term; returns the blob's size
+ * @generate_key: wrap a new random key for the long term; returns its size
+ * @prepare_key: rewrap a long-term wrapped key ephemerally; returns its size
+ *
+ * The last four are used only where the kernel has hardware-wrapped keys
+ * and the device offers them; they return -EBADMSG for a blob that is not
+ * the device's.
  */
 struct engine_profile_ops {
 	int (*program)(struct engine_profile *ep,
 		       const struct blk_crypto_key *key, unsigned int slot);
 	int (*evict)(struct engine_profile *ep, unsigned int slot);
+	int (*derive_sw_secret)(struct engine_profile *ep, const u8 *eph_key,
+				size_t eph_key_size, u8 *sw_secret);
+	int (*import_key)(struct engine_profile *ep, const u8 *raw_key,
+			  size_t raw_key_size, u8 *lt_key);
+	int (*generate_key)(struct engine_profile *ep, u8 *lt_key);
+	int (*prepare_key)(struct engine_profile *ep, const u8 *lt_key,
+			   size_t lt_key_size, u8 *eph_key);
 };
 
 /**
@@ -108,10 +144,82 @@ static int engine_kp_evict(ENGINE_KP *kp,
 	return ep->ops->evict(ep, slot);
 }
 
+#ifdef HAVE_BLK_CRYPTO_KEY_TYPES
+static int engine_kp_derive_sw_secret(struct blk_crypto_profile *kp,
+				      const u8 *eph_key, size_t eph_key_size,
+				      u8 sw_secret[BLK_CRYPTO_SW_SECRET_SIZE])
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->derive_sw_secret(ep, eph_key, eph_key_size, sw_secret);
+}
+
+static int engine_kp_import_key(struct blk_crypto_profile *kp,
+				const u8 *raw_key, size_t raw_key_size,
+				u8 lt_key[BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE])
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->import_key(ep, raw_key, raw_key_size, lt_key);
+}
+
+static int engine_kp_generate_key(struct blk_crypto_profile *kp,
+				  u8 lt_key[BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE])
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->generate_key(ep, lt_key);
+}
+
+static int engine_kp_prepare_key(struct blk_crypto_profile *kp,
+				 const u8 *lt_key, size_t lt_key_size,
+				 u8 eph_key[BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE])
+{
+	struct engine_profile *ep = container_of(kp, struct engine_profile, kp);
+
+	return ep->ops->prepare_key(ep, lt_key, lt_key_size, eph_key);
+}
+
+static inline void engine_kp_set_key_types(ENGINE_KP *kp,
+					   unsigned int key_types)
+{
+	kp->key_types_supported = 0;
+	if (key_types & ENGINE_KEY_RAW)
+		kp->key_types_supported |= BLK_CRYPTO_KEY_TYPE_RAW;
+	if (!(key_types & ENGINE_KEY_HW_WRAPPED))
+		return;
+	kp->key_types_supported |= BLK_CRYPTO_KEY_TYPE_HW_WRAPPED;
+	kp->ll_ops.derive_sw_secret = engine_kp_derive_sw_secret;
+	kp->ll_ops.import_key = engine_kp_import_key;
+	kp->ll_ops.generate_key = engine_kp_generate_key;
+	kp->ll_ops.prepare_key = engine_kp_prepare_key;
+}
+
+static inline bool engine_key_is_hw_wrapped(const struct blk_crypto_key *key)
+{
+	return key->crypto_cfg.key_type == BLK_CRYPTO_KEY_TYPE_HW_WRAPPED;
+}
+#else
+static inline void engine_kp_set_key_types(ENGINE_KP *kp,
+					   unsigned int key_types)
+{
+}
+
+static inline bool engine_key_is_hw_wrapped(const struct blk_crypto_key *key)
+{
+	return false;
+}
+#endif
+
+/*
+ * @key_types is ENGINE_KEY_RAW where the kernel has no key types (the engine
+ * refuses anything else there before calling this).
+ */
 static inline int engine_profile_init(struct engine_profile *ep,
 				      unsigned int slots,
 				      unsigned int dun_bytes,
-				      const unsigned int *modes)
+				      const unsigned int *modes,
+				      unsigned int key_types)
 {
 	unsigned int i;
 	int err;
@@ -124,9 +232,7 @@ static inline int engine_profile_init(struct engine_profile *ep,
 	ep->kp.max_dun_bytes_supported = dun_bytes;
 	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
 		ep->kp.ENGINE_KP_MODES[i] = modes[i];
-#ifdef HAVE_BLK_CRYPTO_KEY_TYPES
-	ep->kp.key_types_supported = BLK_CRYPTO_KEY_TYPE_RAW;
-#endif
+	engine_kp_set_key_types(&ep->kp, key_types);
 	return 0;
 }
 

@@ -15,19 +15,31 @@
  *   create  one line of space-separated key=value words, e.g.
  *           name=eng0 size=64M slots=8 dun_bytes=8
  *           mode=AES-256-XTS:512,4096 mode=Adiantum:4096 zero_cost=0
+ *           key_types=raw,hw_wrapped hw_key=7
  *           name and size are required; size takes K, M and G suffixes;
  *           mode (AES-256-XTS, AES-128-CBC-ESSIV or Adiantum, then data
  *           unit sizes 512..4096) may repeat; without any mode the device
  *           has no crypto profile.  zero_cost=1 tracks keyslots as usual but
- *           stores data untransformed.
+ *           stores data untransformed.  key_types (raw, hw_wrapped or both;
+ *           default raw) are the keys the profile takes; hardware-wrapped
+ *           keys need a kernel with blk-crypto key types (6.15) and
+ *           AES-256-XTS as the only mode.  hw_key (decimal, or hex after
+ *           0x; default 0) seeds the device's hardware key: devices created
+ *           with the same seed unwrap each other's keys.
  *   remove  a device name; refused with -EBUSY while the device is open.
  *
  * and per device in /sys/kernel/debug/icpt-engine/<name>/: stats,
  * reset_stats, fail_next_program, delay_us and config.
+ *
+ * Hardware-wrapped keys are emulated as Qualcomm's HWKM does them (see
+ * "Hardware-wrapped keys" below): the raw key never leaves the engine, and
+ * a keyslot is keyed with what the HW KDF derives from it.
  */
 
 #define pr_fmt(fmt) "icpt-engine: " fmt
 
+#include <crypto/aead.h>
+#include <crypto/hash.h>
 #include <crypto/skcipher.h>
 #include <linux/atomic.h>
 #include <linux/ctype.h>
@@ -41,6 +53,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/random.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
@@ -75,6 +88,12 @@ enum engine_stat {
 	ENGINE_DISCARD_REQS,
 	ENGINE_WRITE_ZEROES_REQS,
 	ENGINE_FLUSH_REQS,
+	ENGINE_WRAPPED_KEYSLOT_PROGRAMS,
+	ENGINE_WRAPPED_KEY_IMPORTS,
+	ENGINE_WRAPPED_KEY_GENERATES,
+	ENGINE_WRAPPED_KEY_PREPARES,
+	ENGINE_SW_SECRET_DERIVATIONS,
+	ENGINE_WRAPPED_KEY_BAD_BLOBS,
 	ENGINE_NR_STATS,
 };
 
@@ -94,6 +113,12 @@ static const char * const engine_stat_names[ENGINE_NR_STATS] = {
 	[ENGINE_DISCARD_REQS]			= "discard_reqs",
 	[ENGINE_WRITE_ZEROES_REQS]		= "write_zeroes_reqs",
 	[ENGINE_FLUSH_REQS]			= "flush_reqs",
+	[ENGINE_WRAPPED_KEYSLOT_PROGRAMS]	= "wrapped_keyslot_programs",
+	[ENGINE_WRAPPED_KEY_IMPORTS]		= "wrapped_key_imports",
+	[ENGINE_WRAPPED_KEY_GENERATES]		= "wrapped_key_generates",
+	[ENGINE_WRAPPED_KEY_PREPARES]		= "wrapped_key_prepares",
+	[ENGINE_SW_SECRET_DERIVATIONS]		= "sw_secret_derivations",
+	[ENGINE_WRAPPED_KEY_BAD_BLOBS]		= "wrapped_key_bad_blobs",
 };
 
 /* The blk-crypto modes the engine offers: sysfs name and crypto API name. */
@@ -125,6 +150,9 @@ static const struct engine_mode engine_modes[BLK_ENCRYPTION_MODE_MAX] = {
  * @dun_bytes: largest data unit number supported, in bytes
  * @modes: per blk-crypto mode, a bitmask of supported data unit sizes
  * @zero_cost: store data untransformed even for crypto requests
+ * @key_types: ENGINE_KEY_RAW and/or ENGINE_KEY_HW_WRAPPED
+ * @hw_key_seed: what the device's hardware key is derived from
+ * @hw_key_given: whether the create line said hw_key=
  */
 struct engine_config {
 	char name[DISK_NAME_LEN];
@@ -133,6 +161,9 @@ struct engine_config {
 	unsigned int dun_bytes;
 	unsigned int modes[BLK_ENCRYPTION_MODE_MAX];
 	bool zero_cost;
+	unsigned int key_types;
+	u64 hw_key_seed;
+	bool hw_key_given;
 };
 
 /**
@@ -145,12 +176,24 @@ struct engine_slot {
 };
 
 /**
+ * struct engine_keymgr - a device's emulated hardware key manager
+ * @lt_tfm: AES-256-GCM keyed with the hardware key: long-term wrapped keys
+ * @eph_tfm: AES-256-GCM keyed with this boot's ephemeral wrapping key for
+ *	     the hardware key: ephemerally wrapped keys
+ */
+struct engine_keymgr {
+	struct crypto_aead *lt_tfm;
+	struct crypto_aead *eph_tfm;
+};
+
+/**
  * struct engine_dev - one emulated inline-encryption storage device
  * @list: entry in engine_devs, under engine_lock
  * @cfg: the configuration it was created with
  * @has_crypto: whether it registered a crypto profile (some mode given)
  * @profile: its crypto profile, when @has_crypto
  * @slots: its @cfg.slots keyslots, when @has_crypto
+ * @keymgr: its key manager, when @cfg.key_types has ENGINE_KEY_HW_WRAPPED
  * @disk: its gendisk, named @cfg.name
  * @tag_set: its blk-mq tag set
  * @minor: its minor number, from engine_minors
@@ -166,6 +209,7 @@ struct engine_dev {
 	bool has_crypto;
 	struct engine_profile profile;
 	struct engine_slot *slots;
+	struct engine_keymgr *keymgr;
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	int minor;
@@ -364,6 +408,351 @@ static void engine_store_free(struct engine_dev *dev)
 	xa_destroy(&dev->pages);
 }
 
+/* ---- Hardware-wrapped keys ---- */
+
+/*
+ * The key hierarchy of a device with hardware-wrapped keys, after Qualcomm's
+ * HWKM (DESIGN.md, section 7):
+ *
+ * - the hardware key: 32 bytes the KDF below derives from the create
+ *   line's hw_key seed, so that devices created with one seed are "the same
+ *   hardware";
+ * - a long-term wrapped key: a 32-byte master key sealed with AES-256-GCM
+ *   under the hardware key, what userspace stores;
+ * - an ephemerally wrapped key: the same master key sealed under a key
+ *   derived from the hardware key and a secret drawn at module load, so it
+ *   is good until the module is reloaded (the engine's reboot), on every
+ *   device with the same hardware key (dm prepares a key on the first device
+ *   of a table and programs it into all of them);
+ * - from the master key, the HW KDF derives the AES-256-XTS key a keyslot
+ *   is keyed with and the software secret (derive_sw_secret) from which
+ *   fscrypt derives its other keys; the master key and the AES-256-XTS key
+ *   never leave the engine.
+ *
+ * A wrapped key is nonce || ciphertext || tag.  One that does not
+ * authenticate under the expected key is -EBADMSG, as on real hardware.
+ */
+#define ENGINE_MASTER_KEY_SIZE	32
+#define ENGINE_INLINE_KEY_SIZE	64
+#define ENGINE_KDF_BLOCK_SIZE	16
+#define ENGINE_WRAP_NONCE_SIZE	12
+#define ENGINE_WRAP_TAG_SIZE	16
+#define ENGINE_WRAPPED_KEY_SIZE	(ENGINE_WRAP_NONCE_SIZE + \
+				 ENGINE_MASTER_KEY_SIZE + ENGINE_WRAP_TAG_SIZE)
+
+/* Drawn at module load: ephemerally wrapped keys die with the module. */
+static u8 engine_boot_secret[ENGINE_MASTER_KEY_SIZE];
+
+/* NIST SP 800-108 fixed input of the HW KDF: its label (11 bytes). */
+static const u8 engine_kdf_label[] = {
+	0x00, 0x00, 0x40, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x20,
+};
+
+/*
+ * The HW KDF's contexts, each the string literal's bytes without its
+ * terminating NUL: the inline encryption key (36 bytes) and the software
+ * secret (28), as Qualcomm's HWKM and xfstests' fscrypt-crypt-util have them.
+ * The engine's own keys use contexts of its own.
+ */
+static const char engine_ctx_inline_key[] =
+	"inline encryption key\0\0\0\0\0\0\x02\x43\0\x82\x50\0\0\0\0";
+static const char engine_ctx_sw_secret[] =
+	"raw secret\0\0\0\0\0\0\0\0\0\x02\x17\0\x80\x50\0\0\0\0";
+static const char engine_ctx_hw_key[] = "icpt-engine hardware key";
+static const char engine_ctx_eph_key[] = "icpt-engine ephemeral key";
+
+#define ENGINE_CTX_LEN(ctx)	(sizeof(ctx) - 1)
+
+/*
+ * The HW KDF: NIST SP 800-108 in counter mode, the PRF AES-256-CMAC keyed
+ * by @key; output block i (from 1, 16 bytes each) is
+ * CMAC(BE32(i) || label || 0x00 || @ctx || @ctx2 || BE32(bits in @out)).
+ * @ctx2 (may be NULL) lets a context end in bytes known only at run time.
+ */
+static int engine_hw_kdf(const u8 *key, const void *ctx, size_t ctx_len,
+			 const void *ctx2, size_t ctx2_len,
+			 u8 *out, size_t out_len)
+{
+	const __be32 bits = cpu_to_be32((u32)out_len * 8);
+	struct crypto_shash *tfm;
+	static const u8 sep;
+	__be32 counter;
+	size_t done;
+	int err;
+
+	if (WARN_ON_ONCE(out_len % ENGINE_KDF_BLOCK_SIZE))
+		return -EINVAL;
+	tfm = crypto_alloc_shash("cmac(aes)", 0, 0);
+	if (IS_ERR(tfm))
+		return PTR_ERR(tfm);
+	err = crypto_shash_setkey(tfm, key, ENGINE_MASTER_KEY_SIZE);
+	for (done = 0; !err && done < out_len; done += ENGINE_KDF_BLOCK_SIZE) {
+		SHASH_DESC_ON_STACK(desc, tfm);
+
+		desc->tfm = tfm;
+		counter = cpu_to_be32(done / ENGINE_KDF_BLOCK_SIZE + 1);
+		err = crypto_shash_init(desc);
+		if (!err)
+			err = crypto_shash_update(desc, (const u8 *)&counter,
+						  sizeof(counter));
+		if (!err)
+			err = crypto_shash_update(desc, engine_kdf_label,
+						  sizeof(engine_kdf_label));
+		if (!err)
+			err = crypto_shash_update(desc, &sep, sizeof(sep));
+		if (!err)
+			err = crypto_shash_update(desc, ctx, ctx_len);
+		if (!err && ctx2)
+			err = crypto_shash_update(desc, ctx2, ctx2_len);
+		if (!err)
+			err = crypto_shash_update(desc, (const u8 *)&bits,
+						  sizeof(bits));
+		if (!err)
+			err = crypto_shash_final(desc, out + done);
+		shash_desc_zero(desc);
+	}
+	crypto_free_shash(tfm);
+	return err;
+}
+
+/*
+ * En- or decrypts in place, under @tfm, the @len bytes after the nonce that
+ * starts @buf (a wrapped key being made or opened).
+ */
+static int engine_wrap_crypt(struct crypto_aead *tfm, u8 *buf,
+			     unsigned int len, bool encrypt)
+{
+	DECLARE_CRYPTO_WAIT(wait);
+	struct aead_request *req;
+	struct scatterlist sg;
+	int err;
+
+	req = aead_request_alloc(tfm, GFP_KERNEL);
+	if (!req)
+		return -ENOMEM;
+	sg_init_one(&sg, buf + ENGINE_WRAP_NONCE_SIZE,
+		    ENGINE_MASTER_KEY_SIZE + ENGINE_WRAP_TAG_SIZE);
+	aead_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG |
+				  CRYPTO_TFM_REQ_MAY_SLEEP,
+				  crypto_req_done, &wait);
+	aead_request_set_ad(req, 0);
+	aead_request_set_crypt(req, &sg, &sg, len, buf);
+	if (encrypt)
+		err = crypto_aead_encrypt(req);
+	else
+		err = crypto_aead_decrypt(req);
+	err = crypto_wait_req(err, &wait);
+	aead_request_free(req);
+	return err;
+}
+
+/* Seals master key @key under @tfm into @blob; returns the blob's size. */
+static int engine_wrap(struct crypto_aead *tfm, const u8 *key, u8 *blob)
+{
+	u8 *buf;
+	int err;
+
+	buf = kmalloc(ENGINE_WRAPPED_KEY_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	get_random_bytes(buf, ENGINE_WRAP_NONCE_SIZE);
+	memcpy(buf + ENGINE_WRAP_NONCE_SIZE, key, ENGINE_MASTER_KEY_SIZE);
+	err = engine_wrap_crypt(tfm, buf, ENGINE_MASTER_KEY_SIZE, true);
+	if (!err)
+		memcpy(blob, buf, ENGINE_WRAPPED_KEY_SIZE);
+	kfree_sensitive(buf);
+	return err ? err : ENGINE_WRAPPED_KEY_SIZE;
+}
+
+/*
+ * Opens @blob under @tfm into master key @key; -EBADMSG (and counted) if it
+ * is not a key sealed under @tfm's key.
+ */
+static int engine_unwrap(struct engine_dev *dev, struct crypto_aead *tfm,
+			 const u8 *blob, size_t size, u8 *key)
+{
+	u8 *buf;
+	int err;
+
+	if (size != ENGINE_WRAPPED_KEY_SIZE) {
+		err = -EBADMSG;
+		goto out;
+	}
+	buf = kmemdup(blob, size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	err = engine_wrap_crypt(tfm, buf, ENGINE_MASTER_KEY_SIZE +
+				ENGINE_WRAP_TAG_SIZE, false);
+	if (!err)
+		memcpy(key, buf + ENGINE_WRAP_NONCE_SIZE,
+		       ENGINE_MASTER_KEY_SIZE);
+	kfree_sensitive(buf);
+out:
+	if (err == -EBADMSG)
+		engine_count(dev, ENGINE_WRAPPED_KEY_BAD_BLOBS);
+	return err;
+}
+
+static struct engine_dev *engine_of(struct engine_profile *ep)
+{
+	return container_of(ep, struct engine_dev, profile);
+}
+
+static int engine_import_key(struct engine_profile *ep, const u8 *raw_key,
+			     size_t raw_key_size, u8 *lt_key)
+{
+	struct engine_dev *dev = engine_of(ep);
+	int ret;
+
+	/* the HW KDF takes AES-256 master keys only */
+	if (raw_key_size != ENGINE_MASTER_KEY_SIZE)
+		return -EINVAL;
+	ret = engine_wrap(dev->keymgr->lt_tfm, raw_key, lt_key);
+	if (ret > 0)
+		engine_count(dev, ENGINE_WRAPPED_KEY_IMPORTS);
+	return ret;
+}
+
+static int engine_generate_key(struct engine_profile *ep, u8 *lt_key)
+{
+	struct engine_dev *dev = engine_of(ep);
+	u8 *key;
+	int ret;
+
+	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	get_random_bytes(key, ENGINE_MASTER_KEY_SIZE);
+	ret = engine_wrap(dev->keymgr->lt_tfm, key, lt_key);
+	kfree_sensitive(key);
+	if (ret > 0)
+		engine_count(dev, ENGINE_WRAPPED_KEY_GENERATES);
+	return ret;
+}
+
+static int engine_prepare_key(struct engine_profile *ep, const u8 *lt_key,
+			      size_t lt_key_size, u8 *eph_key)
+{
+	struct engine_dev *dev = engine_of(ep);
+	u8 *key;
+	int ret;
+
+	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	ret = engine_unwrap(dev, dev->keymgr->lt_tfm, lt_key, lt_key_size, key);
+	if (!ret)
+		ret = engine_wrap(dev->keymgr->eph_tfm, key, eph_key);
+	kfree_sensitive(key);
+	if (ret > 0)
+		engine_count(dev, ENGINE_WRAPPED_KEY_PREPARES);
+	return ret;
+}
+
+/* What the HW KDF derives with @ctx from ephemerally wrapped key @blob. */
+static int engine_derive(struct engine_dev *dev, const u8 *blob, size_t size,
+			 const char *ctx, size_t ctx_len,
+			 u8 *out, size_t out_len)
+{
+	u8 *key;
+	int err;
+
+	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
+	if (!key)
+		return -ENOMEM;
+	err = engine_unwrap(dev, dev->keymgr->eph_tfm, blob, size, key);
+	if (!err)
+		err = engine_hw_kdf(key, ctx, ctx_len, NULL, 0, out, out_len);
+	kfree_sensitive(key);
+	return err;
+}
+
+static int engine_derive_sw_secret(struct engine_profile *ep,
+				   const u8 *eph_key, size_t eph_key_size,
+				   u8 *sw_secret)
+{
+	struct engine_dev *dev = engine_of(ep);
+	int err;
+
+	err = engine_derive(dev, eph_key, eph_key_size, engine_ctx_sw_secret,
+			    ENGINE_CTX_LEN(engine_ctx_sw_secret),
+			    sw_secret, ENGINE_SW_SECRET_SIZE);
+	if (!err)
+		engine_count(dev, ENGINE_SW_SECRET_DERIVATIONS);
+	return err;
+}
+
+static struct crypto_aead *engine_wrap_tfm(const u8 *key)
+{
+	struct crypto_aead *tfm;
+	int err;
+
+	tfm = crypto_alloc_aead("gcm(aes)", 0, CRYPTO_ALG_ASYNC);
+	if (IS_ERR(tfm))
+		return tfm;
+	err = crypto_aead_setkey(tfm, key, ENGINE_MASTER_KEY_SIZE);
+	if (!err)
+		err = crypto_aead_setauthsize(tfm, ENGINE_WRAP_TAG_SIZE);
+	if (err) {
+		crypto_free_aead(tfm);
+		return ERR_PTR(err);
+	}
+	return tfm;
+}
+
+static void engine_keymgr_free(struct engine_keymgr *km)
+{
+	if (!IS_ERR_OR_NULL(km->lt_tfm))
+		crypto_free_aead(km->lt_tfm);
+	if (!IS_ERR_OR_NULL(km->eph_tfm))
+		crypto_free_aead(km->eph_tfm);
+	kfree(km);
+}
+
+/* The key manager of hardware key @seed: its two wrapping keys, keyed. */
+static struct engine_keymgr *engine_keymgr_create(u64 seed)
+{
+	struct {
+		__le64 seed[ENGINE_MASTER_KEY_SIZE / sizeof(__le64)];
+		u8 hw_key[ENGINE_MASTER_KEY_SIZE];
+		u8 eph_key[ENGINE_MASTER_KEY_SIZE];
+	} *k;
+	struct engine_keymgr *km;
+	int err;
+
+	BUILD_BUG_ON(ENGINE_WRAPPED_KEY_SIZE > ENGINE_MAX_WRAPPED_KEY_SIZE);
+	BUILD_BUG_ON(ENGINE_CTX_LEN(engine_ctx_inline_key) != 36);
+	BUILD_BUG_ON(ENGINE_CTX_LEN(engine_ctx_sw_secret) != 28);
+	km = engine_kzalloc_obj(km);
+	k = engine_kzalloc_obj(k);
+	if (!km || !k) {
+		err = -ENOMEM;
+		goto out;
+	}
+	k->seed[0] = cpu_to_le64(seed);
+	err = engine_hw_kdf((const u8 *)k->seed, engine_ctx_hw_key,
+			    ENGINE_CTX_LEN(engine_ctx_hw_key), NULL, 0,
+			    k->hw_key, sizeof(k->hw_key));
+	if (!err)
+		err = engine_hw_kdf(engine_boot_secret, engine_ctx_eph_key,
+				    ENGINE_CTX_LEN(engine_ctx_eph_key),
+				    k->hw_key, sizeof(k->hw_key),
+				    k->eph_key, sizeof(k->eph_key));
+	if (err)
+		goto out;
+	km->lt_tfm = engine_wrap_tfm(k->hw_key);
+	km->eph_tfm = engine_wrap_tfm(k->eph_key);
+	if (IS_ERR(km->lt_tfm))
+		err = PTR_ERR(km->lt_tfm);
+	else if (IS_ERR(km->eph_tfm))
+		err = PTR_ERR(km->eph_tfm);
+out:
+	kfree_sensitive(k);
+	if (err && km)
+		engine_keymgr_free(km);
+	return err ? ERR_PTR(err) : km;
+}
+
 /* ---- Keyslots ---- */
 
 /* Empties @s; returns whether it held a key. */
@@ -377,11 +766,11 @@ static bool engine_slot_clear(struct engine_dev *dev, struct engine_slot *s)
 	return true;
 }
 
-/* Keys @s with @key: a cipher for the key's mode, keyed with it. */
-static int engine_slot_fill(struct engine_slot *s,
-			    const struct blk_crypto_key *key)
+/* Keys @s with @bytes: a cipher for @mode, keyed with them. */
+static int engine_slot_set_key(struct engine_slot *s,
+			       enum blk_crypto_mode_num mode,
+			       const u8 *bytes, unsigned int size)
 {
-	enum blk_crypto_mode_num mode = key->crypto_cfg.crypto_mode;
 	struct crypto_skcipher *tfm;
 	int err;
 
@@ -392,13 +781,43 @@ static int engine_slot_fill(struct engine_slot *s,
 	if (IS_ERR(tfm))
 		return PTR_ERR(tfm);
 	crypto_skcipher_set_flags(tfm, CRYPTO_TFM_REQ_FORBID_WEAK_KEYS);
-	err = crypto_skcipher_setkey(tfm, engine_key_bytes(key), key->size);
+	err = crypto_skcipher_setkey(tfm, bytes, size);
 	if (err) {
 		crypto_free_skcipher(tfm);
 		return err;
 	}
 	s->tfm = tfm;
 	return 0;
+}
+
+/*
+ * Keys @s with @key, or for a hardware-wrapped key with the AES-256-XTS key
+ * the HW KDF derives from it (AES-256-XTS being the only mode of a device
+ * with hardware-wrapped keys).
+ */
+static int engine_slot_fill(struct engine_dev *dev, struct engine_slot *s,
+			    const struct blk_crypto_key *key)
+{
+	enum blk_crypto_mode_num mode = key->crypto_cfg.crypto_mode;
+	u8 *inline_key;
+	int err;
+
+	if (!engine_key_is_hw_wrapped(key))
+		return engine_slot_set_key(s, mode, engine_key_bytes(key),
+					   key->size);
+	/* blk-crypto passes only the key types in the profile: a keymgr */
+	inline_key = kmalloc(ENGINE_INLINE_KEY_SIZE, GFP_KERNEL);
+	if (!inline_key)
+		return -ENOMEM;
+	err = engine_derive(dev, engine_key_bytes(key), key->size,
+			    engine_ctx_inline_key,
+			    ENGINE_CTX_LEN(engine_ctx_inline_key),
+			    inline_key, ENGINE_INLINE_KEY_SIZE);
+	if (!err)
+		err = engine_slot_set_key(s, mode, inline_key,
+					  ENGINE_INLINE_KEY_SIZE);
+	kfree_sensitive(inline_key);
+	return err;
 }
 
 static int engine_keyslot_program(struct engine_profile *ep,
@@ -417,7 +836,7 @@ static int engine_keyslot_program(struct engine_profile *ep,
 	} else {
 		/* called on the I/O path: allocations must not recurse into it */
 		noio = memalloc_noio_save();
-		err = engine_slot_fill(s, key);
+		err = engine_slot_fill(dev, s, key);
 		memalloc_noio_restore(noio);
 	}
 	if (err) {
@@ -426,6 +845,8 @@ static int engine_keyslot_program(struct engine_profile *ep,
 	}
 	atomic64_inc(&dev->stats[ENGINE_SLOTS_IN_USE]);
 	engine_count(dev, ENGINE_KEYSLOT_PROGRAMS);
+	if (engine_key_is_hw_wrapped(key))
+		engine_count(dev, ENGINE_WRAPPED_KEYSLOT_PROGRAMS);
 	return 0;
 }
 
@@ -441,6 +862,10 @@ static int engine_keyslot_evict(struct engine_profile *ep, unsigned int slot)
 static const struct engine_profile_ops engine_profile_ops = {
 	.program = engine_keyslot_program,
 	.evict = engine_keyslot_evict,
+	.derive_sw_secret = engine_derive_sw_secret,
+	.import_key = engine_import_key,
+	.generate_key = engine_generate_key,
+	.prepare_key = engine_prepare_key,
 };
 
 /* ---- Request processing ---- */
@@ -758,6 +1183,35 @@ static int engine_parse_mode(struct engine_config *cfg, char *val)
 	return 0;
 }
 
+/* raw, hw_wrapped or both, comma-separated */
+static int engine_parse_key_types(struct engine_config *cfg, char *val)
+{
+	unsigned int types = 0;
+	char *word;
+
+	while ((word = strsep(&val, ","))) {
+		if (!strcmp(word, "raw"))
+			types |= ENGINE_KEY_RAW;
+		else if (!strcmp(word, "hw_wrapped"))
+			types |= ENGINE_KEY_HW_WRAPPED;
+		else
+			return -EINVAL;
+	}
+	cfg->key_types = types;
+	return 0;
+}
+
+/* decimal, or hex after 0x */
+static int engine_parse_hw_key(struct engine_config *cfg, const char *val)
+{
+	unsigned int base = 10;
+
+	if (val[0] == '0' && (val[1] == 'x' || val[1] == 'X'))
+		base = 16;
+	cfg->hw_key_given = true;
+	return kstrtou64(val, base, &cfg->hw_key_seed);
+}
+
 static int engine_parse_word(struct engine_config *cfg, const char *key,
 			     char *val)
 {
@@ -774,6 +1228,10 @@ static int engine_parse_word(struct engine_config *cfg, const char *key,
 		return engine_parse_mode(cfg, val);
 	if (!strcmp(key, "zero_cost"))
 		return kstrtobool(val, &cfg->zero_cost);
+	if (!strcmp(key, "key_types"))
+		return engine_parse_key_types(cfg, val);
+	if (!strcmp(key, "hw_key"))
+		return engine_parse_hw_key(cfg, val);
 	return -EINVAL;
 }
 
@@ -791,6 +1249,41 @@ static int engine_parse_pair(struct engine_config *cfg, const char *key,
 	return err;
 }
 
+/*
+ * Hardware-wrapped keys need a kernel that knows them, and AES-256-XTS as
+ * the device's only mode: the HW KDF derives an AES-256-XTS key, and a
+ * profile's key types hold for all its modes.
+ */
+static int engine_check_key_types(const struct engine_config *cfg)
+{
+	unsigned int i;
+
+	if (!(cfg->key_types & ENGINE_KEY_HW_WRAPPED)) {
+		if (!cfg->hw_key_given)
+			return 0;
+		pr_err("%s: hw_key= needs key_types=hw_wrapped\n", cfg->name);
+		return -EINVAL;
+	}
+	if (!ENGINE_HAVE_HW_WRAPPED_KEYS) {
+		pr_err("%s: key_types=hw_wrapped: this kernel has no hardware-wrapped keys (blk-crypto key types came in Linux 6.15)\n",
+		       cfg->name);
+		return -EOPNOTSUPP;
+	}
+	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++) {
+		if (i == BLK_ENCRYPTION_MODE_AES_256_XTS || !cfg->modes[i])
+			continue;
+		pr_err("%s: hardware-wrapped keys need AES-256-XTS as the only mode, not %s too\n",
+		       cfg->name, engine_modes[i].name);
+		return -EINVAL;
+	}
+	if (!cfg->modes[BLK_ENCRYPTION_MODE_AES_256_XTS]) {
+		pr_err("%s: key_types=hw_wrapped needs mode=AES-256-XTS:<sizes>\n",
+		       cfg->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int engine_parse(struct engine_config *cfg, char *line)
 {
 	char *word, *val;
@@ -799,6 +1292,7 @@ static int engine_parse(struct engine_config *cfg, char *line)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->slots = 8;
 	cfg->dun_bytes = 8;
+	cfg->key_types = ENGINE_KEY_RAW;
 	while ((word = strsep(&line, " \t\n"))) {
 		if (!*word)
 			continue;
@@ -820,7 +1314,7 @@ static int engine_parse(struct engine_config *cfg, char *line)
 		pr_err("create needs name= and size=\n");
 		return -EINVAL;
 	}
-	return 0;
+	return engine_check_key_types(cfg);
 }
 
 static bool engine_config_has_modes(const struct engine_config *cfg)
@@ -877,6 +1371,19 @@ static void engine_show_mode(struct seq_file *m, int mode, unsigned int mask)
 	}
 }
 
+/* The hw_key seed is a test parameter, not key material. */
+static void engine_show_key_types(struct seq_file *m,
+				  const struct engine_config *cfg)
+{
+	seq_printf(m, " key_types=%s%s%s",
+		   cfg->key_types & ENGINE_KEY_RAW ? "raw" : "",
+		   cfg->key_types == (ENGINE_KEY_RAW | ENGINE_KEY_HW_WRAPPED) ?
+		   "," : "",
+		   cfg->key_types & ENGINE_KEY_HW_WRAPPED ? "hw_wrapped" : "");
+	if (cfg->key_types & ENGINE_KEY_HW_WRAPPED)
+		seq_printf(m, " hw_key=%llu", cfg->hw_key_seed);
+}
+
 static int engine_config_show(struct seq_file *m, void *unused)
 {
 	struct engine_dev *dev = m->private;
@@ -889,7 +1396,10 @@ static int engine_config_show(struct seq_file *m, void *unused)
 	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++)
 		if (cfg->modes[i])
 			engine_show_mode(m, i, cfg->modes[i]);
-	seq_printf(m, " zero_cost=%d\n", cfg->zero_cost);
+	seq_printf(m, " zero_cost=%d", cfg->zero_cost);
+	if (engine_config_has_modes(cfg))
+		engine_show_key_types(m, cfg);
+	seq_putc(m, '\n');
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(engine_config);
@@ -953,14 +1463,28 @@ static int engine_crypto_init(struct engine_dev *dev)
 	dev->slots = kcalloc(dev->cfg.slots, sizeof(*dev->slots), GFP_KERNEL);
 	if (!dev->slots)
 		return -ENOMEM;
-	err = engine_profile_init(&dev->profile, dev->cfg.slots,
-				  dev->cfg.dun_bytes, dev->cfg.modes);
-	if (err) {
-		kfree(dev->slots);
-		return err;
+	if (dev->cfg.key_types & ENGINE_KEY_HW_WRAPPED) {
+		dev->keymgr = engine_keymgr_create(dev->cfg.hw_key_seed);
+		if (IS_ERR(dev->keymgr)) {
+			err = PTR_ERR(dev->keymgr);
+			dev->keymgr = NULL;
+			goto out_free_slots;
+		}
 	}
+	err = engine_profile_init(&dev->profile, dev->cfg.slots,
+				  dev->cfg.dun_bytes, dev->cfg.modes,
+				  dev->cfg.key_types);
+	if (err)
+		goto out_free_keymgr;
 	dev->profile.ops = &engine_profile_ops;
 	return 0;
+
+out_free_keymgr:
+	if (dev->keymgr)
+		engine_keymgr_free(dev->keymgr);
+out_free_slots:
+	kfree(dev->slots);
+	return err;
 }
 
 static void engine_crypto_exit(struct engine_dev *dev)
@@ -970,6 +1494,8 @@ static void engine_crypto_exit(struct engine_dev *dev)
 	for (i = 0; i < dev->cfg.slots; i++)
 		engine_slot_clear(dev, &dev->slots[i]);
 	engine_profile_destroy(&dev->profile);
+	if (dev->keymgr)
+		engine_keymgr_free(dev->keymgr);
 	kfree(dev->slots);
 }
 
@@ -1176,6 +1702,7 @@ static const struct file_operations engine_remove_fops = {
 
 static int __init engine_init(void)
 {
+	get_random_bytes(engine_boot_secret, sizeof(engine_boot_secret));
 	engine_major = register_blkdev(0, ENGINE_NAME);
 	if (engine_major < 0)
 		return engine_major;
@@ -1204,10 +1731,13 @@ static void __exit engine_exit(void)
 	debugfs_remove_recursive(engine_debugfs);
 	unregister_blkdev(engine_major, ENGINE_NAME);
 	ida_destroy(&engine_minors);
+	memzero_explicit(engine_boot_secret, sizeof(engine_boot_secret));
 }
 
 module_init(engine_init);
 module_exit(engine_exit);
 
 MODULE_DESCRIPTION("Emulated inline-encryption storage device for dm-icpt tests");
+/* what this build emulates: modinfo -F key_types icpt-engine */
+MODULE_INFO(key_types, ENGINE_KEY_TYPES_INFO);
 MODULE_LICENSE("GPL");
