@@ -9,6 +9,7 @@
 # Usage: debian-apt.sh update
 #        debian-apt.sh newest <suite> <package-regex>   -> prints "name version"
 #        debian-apt.sh download <suite> <package>[=version]...  (into $PWD)
+#        debian-apt.sh source <package>   (sid's source package, into $PWD)
 set -euo pipefail
 
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
@@ -60,6 +61,8 @@ do_update() {
 	for s in $SUITES; do
 		echo "deb [signed-by=$key] $uri $s main" >> "$APTDIR/sources.list.new"
 	done
+	# tools newer than the host's, built from source (scripts/sparse-build.sh)
+	echo "deb-src [signed-by=$key] $uri sid main" >> "$APTDIR/sources.list.new"
 	# what an updated Debian 12 runs: bookworm's kernel security updates
 	[ -z "$sec" ] || echo "deb [signed-by=$key] $sec bookworm-security main" \
 		>> "$APTDIR/sources.list.new"
@@ -103,6 +106,12 @@ do_download() {
 	apt-get $(apt_opts) -q -t "$suite" download "$@" >&2
 }
 
+do_source() {
+	ensure_lists
+	# shellcheck disable=SC2046
+	apt-get $(apt_opts) -q --download-only source "$1/sid" >&2
+}
+
 cmd=${1:-}
 shift || true
 # Test kernels are prepared in parallel: one apt at a time on the private
@@ -114,5 +123,6 @@ case "$cmd" in
 update) do_update ;;
 newest) do_newest "$@" ;;
 download) do_download "$@" ;;
-*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG..." >&2; exit 2 ;;
+source) do_source "$@" ;;
+*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG" >&2; exit 2 ;;
 esac
