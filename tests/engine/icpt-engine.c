@@ -616,15 +616,12 @@ static int engine_import_key(struct engine_profile *ep, const u8 *raw_key,
 static int engine_generate_key(struct engine_profile *ep, u8 *lt_key)
 {
 	struct engine_dev *dev = engine_of(ep);
-	u8 *key;
+	u8 key[ENGINE_MASTER_KEY_SIZE];
 	int ret;
 
-	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
-	if (!key)
-		return -ENOMEM;
-	get_random_bytes(key, ENGINE_MASTER_KEY_SIZE);
+	get_random_bytes(key, sizeof(key));
 	ret = engine_wrap(dev->keymgr->lt_tfm, key, lt_key);
-	kfree_sensitive(key);
+	memzero_explicit(key, sizeof(key));
 	if (ret > 0)
 		engine_count(dev, ENGINE_WRAPPED_KEY_GENERATES);
 	return ret;
@@ -634,16 +631,13 @@ static int engine_prepare_key(struct engine_profile *ep, const u8 *lt_key,
 			      size_t lt_key_size, u8 *eph_key)
 {
 	struct engine_dev *dev = engine_of(ep);
-	u8 *key;
+	u8 key[ENGINE_MASTER_KEY_SIZE];
 	int ret;
 
-	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
-	if (!key)
-		return -ENOMEM;
 	ret = engine_unwrap(dev, dev->keymgr->lt_tfm, lt_key, lt_key_size, key);
 	if (!ret)
 		ret = engine_wrap(dev->keymgr->eph_tfm, key, eph_key);
-	kfree_sensitive(key);
+	memzero_explicit(key, sizeof(key));
 	if (ret > 0)
 		engine_count(dev, ENGINE_WRAPPED_KEY_PREPARES);
 	return ret;
@@ -654,16 +648,13 @@ static int engine_derive(struct engine_dev *dev, const u8 *blob, size_t size,
 			 const char *ctx, size_t ctx_len,
 			 u8 *out, size_t out_len)
 {
-	u8 *key;
+	u8 key[ENGINE_MASTER_KEY_SIZE];
 	int err;
 
-	key = kmalloc(ENGINE_MASTER_KEY_SIZE, GFP_KERNEL);
-	if (!key)
-		return -ENOMEM;
 	err = engine_unwrap(dev, dev->keymgr->eph_tfm, blob, size, key);
 	if (!err)
 		err = engine_hw_kdf(key, ctx, ctx_len, NULL, 0, out, out_len);
-	kfree_sensitive(key);
+	memzero_explicit(key, sizeof(key));
 	return err;
 }
 
@@ -716,7 +707,7 @@ static struct engine_keymgr *engine_keymgr_create(u64 seed)
 		__le64 seed[ENGINE_MASTER_KEY_SIZE / sizeof(__le64)];
 		u8 hw_key[ENGINE_MASTER_KEY_SIZE];
 		u8 eph_key[ENGINE_MASTER_KEY_SIZE];
-	} *k;
+	} k = { .seed = { cpu_to_le64(seed) } };
 	struct engine_keymgr *km;
 	int err;
 
@@ -724,33 +715,30 @@ static struct engine_keymgr *engine_keymgr_create(u64 seed)
 	BUILD_BUG_ON(ENGINE_CTX_LEN(engine_ctx_inline_key) != 36);
 	BUILD_BUG_ON(ENGINE_CTX_LEN(engine_ctx_sw_secret) != 28);
 	km = engine_kzalloc_obj(km);
-	k = engine_kzalloc_obj(k);
-	if (!km || !k) {
-		err = -ENOMEM;
-		goto out;
-	}
-	k->seed[0] = cpu_to_le64(seed);
-	err = engine_hw_kdf((const u8 *)k->seed, engine_ctx_hw_key,
+	if (!km)
+		return ERR_PTR(-ENOMEM);
+	err = engine_hw_kdf((const u8 *)k.seed, engine_ctx_hw_key,
 			    ENGINE_CTX_LEN(engine_ctx_hw_key), NULL, 0,
-			    k->hw_key, sizeof(k->hw_key));
+			    k.hw_key, sizeof(k.hw_key));
 	if (!err)
 		err = engine_hw_kdf(engine_boot_secret, engine_ctx_eph_key,
 				    ENGINE_CTX_LEN(engine_ctx_eph_key),
-				    k->hw_key, sizeof(k->hw_key),
-				    k->eph_key, sizeof(k->eph_key));
-	if (err)
-		goto out;
-	km->lt_tfm = engine_wrap_tfm(k->hw_key);
-	km->eph_tfm = engine_wrap_tfm(k->eph_key);
-	if (IS_ERR(km->lt_tfm))
-		err = PTR_ERR(km->lt_tfm);
-	else if (IS_ERR(km->eph_tfm))
-		err = PTR_ERR(km->eph_tfm);
-out:
-	kfree_sensitive(k);
-	if (err && km)
+				    k.hw_key, sizeof(k.hw_key),
+				    k.eph_key, sizeof(k.eph_key));
+	if (!err) {
+		km->lt_tfm = engine_wrap_tfm(k.hw_key);
+		km->eph_tfm = engine_wrap_tfm(k.eph_key);
+		if (IS_ERR(km->lt_tfm))
+			err = PTR_ERR(km->lt_tfm);
+		else if (IS_ERR(km->eph_tfm))
+			err = PTR_ERR(km->eph_tfm);
+	}
+	memzero_explicit(&k, sizeof(k));
+	if (err) {
 		engine_keymgr_free(km);
-	return err ? ERR_PTR(err) : km;
+		return ERR_PTR(err);
+	}
+	return km;
 }
 
 /* ---- Keyslots ---- */
@@ -799,24 +787,21 @@ static int engine_slot_fill(struct engine_dev *dev, struct engine_slot *s,
 			    const struct blk_crypto_key *key)
 {
 	enum blk_crypto_mode_num mode = key->crypto_cfg.crypto_mode;
-	u8 *inline_key;
+	u8 inline_key[ENGINE_INLINE_KEY_SIZE];
 	int err;
 
 	if (!engine_key_is_hw_wrapped(key))
 		return engine_slot_set_key(s, mode, engine_key_bytes(key),
 					   key->size);
 	/* blk-crypto passes only the key types in the profile: a keymgr */
-	inline_key = kmalloc(ENGINE_INLINE_KEY_SIZE, GFP_KERNEL);
-	if (!inline_key)
-		return -ENOMEM;
 	err = engine_derive(dev, engine_key_bytes(key), key->size,
 			    engine_ctx_inline_key,
 			    ENGINE_CTX_LEN(engine_ctx_inline_key),
-			    inline_key, ENGINE_INLINE_KEY_SIZE);
+			    inline_key, sizeof(inline_key));
 	if (!err)
 		err = engine_slot_set_key(s, mode, inline_key,
-					  ENGINE_INLINE_KEY_SIZE);
-	kfree_sensitive(inline_key);
+					  sizeof(inline_key));
+	memzero_explicit(inline_key, sizeof(inline_key));
 	return err;
 }
 
