@@ -28,7 +28,7 @@ CASES ?=
 # and 6.12-debug (allocations).
 BENCH_KERNELS ?=
 
-.PHONY: all modules install clean help check check-debug demo bench dkms-install dkms-remove \
+.PHONY: all modules install uninstall clean help check check-debug demo bench dkms-install dkms-remove \
 	deb kdir-check
 
 all: modules
@@ -56,7 +56,7 @@ install: modules
 	$(if $(KERNEL_SIGNS),,$(sign_with_dkms_key))
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates \
 		$(if $(KERNEL_SIGNS),,CONFIG_MODULE_SIG_ALL=) modules_install
-	depmod -a $(KVER)
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
 define sign_with_dkms_key
 	@if ! grep -q '^CONFIG_MODULE_SIG=y' $(KDIR)/.config; then \
@@ -74,6 +74,10 @@ define sign_with_dkms_key
 	fi
 endef
 
+uninstall:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/dm-icpt.ko*
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
+
 clean: kdir-check
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 
@@ -89,6 +93,10 @@ dkms-install:
 	@if dpkg -S /usr/src/dm-icpt-$(VERSION) >/dev/null 2>&1; then \
 		echo "dm-icpt: /usr/src/dm-icpt-$(VERSION) belongs to the dm-icpt-dkms package:" \
 			"remove it (apt remove dm-icpt-dkms) or install a newer one" >&2; \
+		exit 1; fi
+	@if ls /lib/modules/$(KVER)/updates/dm-icpt.ko* >/dev/null 2>&1; then \
+		echo "dm-icpt: make install put a dm-icpt.ko in /lib/modules/$(KVER)/updates," \
+			"which DKMS will not replace: make uninstall KVER=$(KVER) first" >&2; \
 		exit 1; fi
 	@if [ -n "$$(dkms status -m dm-icpt -v $(VERSION))" ]; then \
 		echo dkms remove dm-icpt/$(VERSION) --all; \
@@ -140,6 +148,7 @@ help:
 	@echo 'KDIR=<build tree> any kernel build tree; default: the running kernel):'
 	@echo '  make [KVER=..|KDIR=..]           build dm-icpt.ko'
 	@echo '  make install [KVER=..|KDIR=..]   install into /lib/modules/<release>/updates'
+	@echo '  make uninstall [KVER=..]         remove what make install installed'
 	@echo '  make dkms-install / dkms-remove  register with DKMS and build for KVER'
 	@echo '  make deb [DEB_DIR=..]            build dm-icpt-dkms_<version>_all.deb (default: here)'
 	@echo '  make demo                        boot a test kernel in QEMU and show passthrough'
