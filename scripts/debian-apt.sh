@@ -9,6 +9,7 @@
 # Usage: debian-apt.sh update
 #        debian-apt.sh newest <suite> <package-regex>   -> prints "name version"
 #        debian-apt.sh download <suite> <package>[=version]...  (into $PWD)
+#        debian-apt.sh sources <suite>...   -> sources.list lines for a chroot
 set -euo pipefail
 
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
@@ -103,6 +104,20 @@ do_download() {
 	apt-get $(apt_opts) -q -t "$suite" download "$@" >&2
 }
 
+# sources <suite>...: one sources.list line per suite, from the host's
+# archives (a *-security suite from the security archive), for a chroot.
+do_sources() {
+	local s uri key=/usr/share/keyrings/debian-archive-keyring.gpg
+	for s in "$@"; do
+		case "$s" in
+		*-security) uri=$(archive_uri security) ;;
+		*) uri=$(archive_uri) ;;
+		esac
+		[ -n "$uri" ] || { echo "no archive in the host's apt configuration for $s" >&2; exit 1; }
+		echo "deb [signed-by=$key] $uri $s main"
+	done
+}
+
 cmd=${1:-}
 shift || true
 # Test kernels are prepared in parallel: one apt at a time on the private
@@ -114,5 +129,6 @@ case "$cmd" in
 update) do_update ;;
 newest) do_newest "$@" ;;
 download) do_download "$@" ;;
-*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG..." >&2; exit 2 ;;
+sources) do_sources "$@" ;;
+*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|sources SUITE..." >&2; exit 2 ;;
 esac
