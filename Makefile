@@ -20,8 +20,8 @@ SIGN_KEY ?= /var/lib/dkms/mok.key
 SIGN_CERT ?= /var/lib/dkms/mok.pub
 
 # Kernels `make check` runs on; empty means tests/run's matrix (7.2,
-# 6.12-leak, 6.1, 5.10, stock-6.1: 6.12 with kmemleak, so every run scans
-# for leaks; KASAN is `make check-debug`).  Select with e.g. KERNELS="6.1 7.2".
+# 6.12-leak, 6.1, 5.10, stock-6.1, stock-6.12: 6.12 with kmemleak, so every
+# run scans for leaks; KASAN is `make check-debug`).  Select with e.g. KERNELS="6.1 7.2".
 KERNELS ?=
 CASES ?=
 # `make bench`: empty means 7.2-bench (speed, no lockdep, both consumers)
