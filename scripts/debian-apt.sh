@@ -9,7 +9,8 @@
 # Usage: debian-apt.sh update
 #        debian-apt.sh newest <suite> <package-regex>   -> prints "name version"
 #        debian-apt.sh download <suite> <package>[=version]...  (into $PWD)
-#        debian-apt.sh sources <suite>...   -> sources.list lines for a chroot
+#        debian-apt.sh source <package>   (sid's source package, into $PWD)
+#        debian-apt.sh sources-list <suite>...   -> sources.list lines for a chroot
 set -euo pipefail
 
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
@@ -61,6 +62,8 @@ do_update() {
 	for s in $SUITES; do
 		echo "deb [signed-by=$key] $uri $s main" >> "$APTDIR/sources.list.new"
 	done
+	# tools newer than the host's, built from source (scripts/sparse-build.sh)
+	echo "deb-src [signed-by=$key] $uri sid main" >> "$APTDIR/sources.list.new"
 	# what an updated Debian 12 runs: bookworm's kernel security updates
 	[ -z "$sec" ] || echo "deb [signed-by=$key] $sec bookworm-security main" \
 		>> "$APTDIR/sources.list.new"
@@ -104,9 +107,15 @@ do_download() {
 	apt-get $(apt_opts) -q -t "$suite" download "$@" >&2
 }
 
-# sources <suite>...: one sources.list line per suite, from the host's
+do_source() {
+	ensure_lists
+	# shellcheck disable=SC2046
+	apt-get $(apt_opts) -q --download-only source "$1/sid" >&2
+}
+
+# sources-list <suite>...: one sources.list line per suite, from the host's
 # archives (a *-security suite from the security archive), for a chroot.
-do_sources() {
+do_sources_list() {
 	local s uri key=/usr/share/keyrings/debian-archive-keyring.gpg
 	for s in "$@"; do
 		case "$s" in
@@ -129,6 +138,7 @@ case "$cmd" in
 update) do_update ;;
 newest) do_newest "$@" ;;
 download) do_download "$@" ;;
-sources) do_sources "$@" ;;
-*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|sources SUITE..." >&2; exit 2 ;;
+source) do_source "$@" ;;
+sources-list) do_sources_list "$@" ;;
+*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG|sources-list SUITE..." >&2; exit 2 ;;
 esac
