@@ -32,11 +32,13 @@ struct icpt_caps {
  * @mode: BLK_ENCRYPTION_MODE_*
  * @data_unit_size: in bytes, a power of two
  * @dun_bytes: minimum DUN width in bytes, 0 if not given
+ * @key_types: ICPT_KEY_TYPE_* that must all be accepted, 0 if not given
  */
 struct icpt_require {
 	unsigned int mode;
 	unsigned int data_unit_size;
 	unsigned int dun_bytes;
+	unsigned int key_types;
 };
 
 /* Buffer size that always holds icpt_caps_format()'s output. */
@@ -55,7 +57,9 @@ int icpt_caps_format(const struct icpt_caps *caps, char *buf, size_t len);
 int icpt_caps_describe(const struct icpt_caps *caps, char *buf, size_t len);
 int icpt_key_types_format(unsigned int key_types, char *buf, size_t len);
 
-int icpt_require_parse(const char *word, struct icpt_require *req);
+bool icpt_is_decimal(const char *s);
+int icpt_require_parse(const char *value, struct icpt_require *req,
+		       char **why);
 int icpt_require_format(const struct icpt_require *req, char *buf, size_t len);
 const char *icpt_mode_name(unsigned int mode);
 

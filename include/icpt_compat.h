@@ -12,6 +12,7 @@
 #include <linux/blkdev.h>
 #include <linux/blk-crypto.h>
 #include <linux/device-mapper.h>
+#include <linux/slab.h>
 #include "icpt_probes.h"
 
 #if defined(HAVE_BLK_CRYPTO_PROFILE)
@@ -47,6 +48,16 @@
 #define ICPT_FEATURE_ZONED_HM DM_TARGET_ZONED_HM
 #else
 #define ICPT_FEATURE_ZONED_HM 0
+#endif
+
+/*
+ * BLK_ENCRYPTION_MODE_SM4_XTS, added between 6.1 and 6.12; where it does not
+ * exist, an index no profile has.
+ */
+#ifdef HAVE_BLK_CRYPTO_MODE_SM4_XTS
+#define ICPT_MODE_SM4_XTS BLK_ENCRYPTION_MODE_SM4_XTS
+#else
+#define ICPT_MODE_SM4_XTS BLK_ENCRYPTION_MODE_MAX
 #endif
 
 /* Key types a profile can advertise (a profile field from 6.15 on). */
@@ -97,6 +108,74 @@ static inline void icpt_queue_crypto_read(struct request_queue *q,
 #endif
 }
 
+/*
+ * Hardware-wrapped keys (6.15): whether the queue's profile has the wrapped
+ * key operations, and two of them, on the device's own profile.  Without
+ * them there are no wrapped keys and the operations fail as unsupported.
+ */
+#ifdef HAVE_BLK_CRYPTO_WRAPPED_OPS
+#define ICPT_HAVE_WRAPPED_KEYS 1
+#define ICPT_WRAPPED_KEY_MAX BLK_CRYPTO_MAX_HW_WRAPPED_KEY_SIZE
+
+static inline bool icpt_queue_wrapped_ops(struct request_queue *q)
+{
+	const struct blk_crypto_profile *p = q->crypto_profile;
+
+	return p && p->ll_ops.prepare_key;
+}
+
+static inline int icpt_wrapped_generate(struct block_device *bdev,
+					u8 lt_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return blk_crypto_generate_key(bdev_get_queue(bdev)->crypto_profile,
+				       lt_key);
+}
+
+static inline int icpt_wrapped_import(struct block_device *bdev,
+				      const u8 *raw_key, size_t raw_key_size,
+				      u8 lt_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return blk_crypto_import_key(bdev_get_queue(bdev)->crypto_profile,
+				     raw_key, raw_key_size, lt_key);
+}
+
+static inline int icpt_wrapped_prepare(struct block_device *bdev,
+				       const u8 *lt_key, size_t lt_key_size,
+				       u8 eph_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return blk_crypto_prepare_key(bdev_get_queue(bdev)->crypto_profile,
+				      lt_key, lt_key_size, eph_key);
+}
+#else
+#define ICPT_HAVE_WRAPPED_KEYS 0
+#define ICPT_WRAPPED_KEY_MAX 128
+
+static inline bool icpt_queue_wrapped_ops(struct request_queue *q)
+{
+	return false;
+}
+
+static inline int icpt_wrapped_generate(struct block_device *bdev,
+					u8 lt_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int icpt_wrapped_import(struct block_device *bdev,
+				      const u8 *raw_key, size_t raw_key_size,
+				      u8 lt_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int icpt_wrapped_prepare(struct block_device *bdev,
+				       const u8 *lt_key, size_t lt_key_size,
+				       u8 eph_key[ICPT_WRAPPED_KEY_MAX])
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 #ifndef HAVE_BDEV_NR_SECTORS
 static inline sector_t bdev_nr_sectors(struct block_device *bdev)
 {
@@ -112,23 +191,26 @@ static inline void icpt_set_flush_bypasses_map(struct dm_target *ti)
 #endif
 }
 
-/* The target's prepare_ioctl logic, in the form every kernel can call. */
-int icpt_prepare_ioctl_dev(struct dm_target *ti, struct block_device **bdev);
-
+/*
+ * The parameters of a target's prepare_ioctl hook, named ti and bdev, which
+ * gained the ioctl's command and argument and a *forward flag after 6.12:
+ * static int x_prepare_ioctl(ICPT_PREPARE_IOCTL_ARGS).
+ */
 #ifdef HAVE_DM_PREPARE_IOCTL_CMD
-static inline int icpt_prepare_ioctl(struct dm_target *ti,
-				     struct block_device **bdev,
-				     unsigned int cmd, unsigned long arg,
-				     bool *forward)
-{
-	return icpt_prepare_ioctl_dev(ti, bdev);
-}
+#define ICPT_PREPARE_IOCTL_ARGS \
+	struct dm_target *ti, struct block_device **bdev, \
+	unsigned int cmd, unsigned long arg, bool *forward
 #else
-static inline int icpt_prepare_ioctl(struct dm_target *ti,
-				     struct block_device **bdev)
-{
-	return icpt_prepare_ioctl_dev(ti, bdev);
-}
+#define ICPT_PREPARE_IOCTL_ARGS struct dm_target *ti, struct block_device **bdev
+#endif
+
+/* One object, zeroed or not: kzalloc_obj() came with 7.0 and stable series. */
+#ifdef HAVE_KZALLOC_OBJ
+#define icpt_kzalloc_obj(p)	kzalloc_obj(*(p), GFP_KERNEL)
+#define icpt_kmalloc_obj(p)	kmalloc_obj(*(p), GFP_KERNEL)
+#else
+#define icpt_kzalloc_obj(p)	kzalloc(sizeof(*(p)), GFP_KERNEL)
+#define icpt_kmalloc_obj(p)	kmalloc(sizeof(*(p)), GFP_KERNEL)
 #endif
 
 #ifdef CONFIG_BLK_DEV_ZONED

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-series=${1:-6.12}
+series=${1:-7.2}
 src=$("$here/scripts/test-kernel.sh" --source "$series")
 cd "$here"
 files=$(ls src/*.c include/*.h probes/*.c tests/engine/*.c tests/engine/*.h \

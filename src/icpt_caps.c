@@ -12,14 +12,15 @@
 #include "icpt_compat.h"
 #include "icpt_caps.h"
 
-/* The names blk-crypto uses in /sys/block/X/queue/crypto/modes/. */
-static const char *const icpt_mode_names[BLK_ENCRYPTION_MODE_MAX] = {
-	[BLK_ENCRYPTION_MODE_AES_256_XTS] = "AES-256-XTS",
-	[BLK_ENCRYPTION_MODE_AES_128_CBC_ESSIV] = "AES-128-CBC-ESSIV",
-	[BLK_ENCRYPTION_MODE_ADIANTUM] = "Adiantum",
-#ifdef HAVE_BLK_CRYPTO_MODE_SM4_XTS
-	[BLK_ENCRYPTION_MODE_SM4_XTS] = "SM4-XTS",
-#endif
+/* The modes icpt knows, by the names blk-crypto uses in queue/crypto/modes/. */
+static const struct {
+	unsigned int mode;
+	const char *name;
+} icpt_modes[] = {
+	{ BLK_ENCRYPTION_MODE_AES_256_XTS, "AES-256-XTS" },
+	{ BLK_ENCRYPTION_MODE_AES_128_CBC_ESSIV, "AES-128-CBC-ESSIV" },
+	{ BLK_ENCRYPTION_MODE_ADIANTUM, "Adiantum" },
+	{ ICPT_MODE_SM4_XTS, "SM4-XTS" },
 };
 
 #define ICPT_MIN_DUS 512U
@@ -28,8 +29,11 @@ static const char *const icpt_mode_names[BLK_ENCRYPTION_MODE_MAX] = {
 
 const char *icpt_mode_name(unsigned int mode)
 {
-	if (mode < BLK_ENCRYPTION_MODE_MAX && icpt_mode_names[mode])
-		return icpt_mode_names[mode];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(icpt_modes); i++)
+		if (icpt_modes[i].mode == mode)
+			return icpt_modes[i].name;
 	return "unknown";
 }
 
@@ -103,7 +107,8 @@ bool icpt_caps_missing(const struct icpt_caps *have, const struct icpt_caps *nee
 bool icpt_caps_meets(const struct icpt_caps *caps, const struct icpt_require *req)
 {
 	return (caps->modes[req->mode] & req->data_unit_size) &&
-		caps->dun_bytes >= req->dun_bytes;
+		caps->dun_bytes >= req->dun_bytes &&
+		(caps->key_types & req->key_types) == req->key_types;
 }
 
 /**
@@ -202,54 +207,109 @@ int icpt_key_types_format(unsigned int key_types, char *buf, size_t len)
 	return sz;
 }
 
+/* A mode this kernel has, by name; ICPT_MODE_SM4_XTS may be none. */
 static int icpt_mode_parse(const char *name, unsigned int *mode)
 {
 	unsigned int i;
 
-	for (i = 0; i < BLK_ENCRYPTION_MODE_MAX; i++) {
-		if (icpt_mode_names[i] && !strcasecmp(name, icpt_mode_names[i])) {
-			*mode = i;
+	for (i = 0; i < ARRAY_SIZE(icpt_modes); i++) {
+		if (icpt_modes[i].mode < BLK_ENCRYPTION_MODE_MAX &&
+		    !strcasecmp(name, icpt_modes[i].name)) {
+			*mode = icpt_modes[i].mode;
 			return 0;
 		}
 	}
 	return -EINVAL;
 }
 
+/* Plain decimal digits, at least one: kstrto*() also take "+1" and "1\n". */
+bool icpt_is_decimal(const char *s)
+{
+	const char *p;
+
+	for (p = s; *p; p++)
+		if (!isdigit(*p))
+			return false;
+	return p != s;
+}
+
+/* "raw", "hw_wrapped" or both, comma separated, as status prints them. */
+static int icpt_key_types_parse(char *list, unsigned int *key_types)
+{
+	char *word;
+
+	*key_types = 0;
+	while ((word = strsep(&list, ","))) {
+		if (!strcasecmp(word, "raw"))
+			*key_types |= ICPT_KEY_TYPE_RAW;
+		else if (!strcasecmp(word, "hw_wrapped"))
+			*key_types |= ICPT_KEY_TYPE_HW_WRAPPED;
+		else
+			return -EINVAL;
+	}
+	return 0;
+}
+
 /**
- * icpt_require_parse() - parse "<mode>:<data_unit_size>[:<dun_bytes>]"
+ * icpt_require_parse() - parse "<mode>:<data_unit_size>[:<dun_bytes>][:<key_types>]"
  * @value: the text after "require:"
  * @req: filled on success
+ * @why: set on failure to what is wrong, for ti->error
  *
- * Return: 0, -EINVAL for a malformed value, -ENOENT for an unknown mode.
+ * Return: 0 or -EINVAL.
  */
-int icpt_require_parse(const char *value, struct icpt_require *req)
+int icpt_require_parse(const char *value, struct icpt_require *req,
+		       char **why)
 {
-	char buf[64], *s = buf, *mode, *dus, *dun;
+	char buf[64], *s = buf, *mode, *dus, *dun, *keys;
 
+	*why = "Invalid require argument: <mode>:<data_unit_size>[:<dun_bytes>][:<key_types>]";
 	if (strscpy(buf, value, sizeof(buf)) < 0)
 		return -EINVAL;
 	mode = strsep(&s, ":");
 	dus = strsep(&s, ":");
 	dun = strsep(&s, ":");
-	/* plain decimal only: kstrtouint() would also take "+4096" */
-	if (!dus || s || !isdigit(*dus) || (dun && !isdigit(*dun)))
+	keys = strsep(&s, ":");
+	/* the DUN width is digits, key types are words: either may be left out */
+	if (dun && !keys && !isdigit(*dun)) {
+		keys = dun;
+		dun = NULL;
+	}
+	if (!dus || s)
 		return -EINVAL;
-	if (kstrtouint(dus, 10, &req->data_unit_size) ||
+	if (icpt_mode_parse(mode, &req->mode)) {
+		*why = "Unknown inline encryption mode in require argument";
+		return -EINVAL;
+	}
+	*why = "Invalid data unit size in require argument: a power of two from 512 to 65536 bytes";
+	if (!icpt_is_decimal(dus) || kstrtouint(dus, 10, &req->data_unit_size) ||
 	    !is_power_of_2(req->data_unit_size) ||
 	    req->data_unit_size < ICPT_MIN_DUS || req->data_unit_size > ICPT_MAX_DUS)
 		return -EINVAL;
 	req->dun_bytes = 0;
-	if (dun && (kstrtouint(dun, 10, &req->dun_bytes) ||
+	*why = "Invalid DUN width in require argument: 1 to 32 bytes";
+	if (dun && (!icpt_is_decimal(dun) || kstrtouint(dun, 10, &req->dun_bytes) ||
 		    !req->dun_bytes || req->dun_bytes > ICPT_MAX_DUN_BYTES))
 		return -EINVAL;
-	return icpt_mode_parse(mode, &req->mode) ? -ENOENT : 0;
+	req->key_types = 0;
+	*why = "Invalid key types in require argument: raw, hw_wrapped or raw,hw_wrapped";
+	if (keys && icpt_key_types_parse(keys, &req->key_types))
+		return -EINVAL;
+	*why = NULL;
+	return 0;
 }
 
 int icpt_require_format(const struct icpt_require *req, char *buf, size_t len)
 {
+	int sz;
+
+	sz = scnprintf(buf, len, "%s:%u", icpt_mode_name(req->mode),
+		       req->data_unit_size);
 	if (req->dun_bytes)
-		return scnprintf(buf, len, "%s:%u:%u", icpt_mode_name(req->mode),
-				 req->data_unit_size, req->dun_bytes);
-	return scnprintf(buf, len, "%s:%u", icpt_mode_name(req->mode),
-			 req->data_unit_size);
+		sz += scnprintf(buf + sz, len - sz, ":%u", req->dun_bytes);
+	if (req->key_types) {
+		sz += scnprintf(buf + sz, len - sz, ":");
+		sz += icpt_key_types_format(req->key_types, buf + sz, len - sz);
+	}
+	return sz;
 }
