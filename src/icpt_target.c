@@ -317,7 +317,7 @@ static int icpt_iterate_devices(struct dm_target *ti,
 static struct target_type icpt_target = {
 	.name = "icpt",
 	/* the table and status interface, not the module's version */
-	.version = {1, 0, 0},
+	.version = {2, 0, 0},
 	.features = DM_TARGET_PASSES_INTEGRITY | DM_TARGET_NOWAIT |
 		    ICPT_FEATURE_ZONED_HM | ICPT_FEATURE_PASSES_CRYPTO |
 		    ICPT_FEATURE_ATOMIC_WRITES,
