@@ -10,6 +10,7 @@
 #        debian-apt.sh newest <suite> <package-regex>   -> prints "name version"
 #        debian-apt.sh download <suite> <package>[=version]...  (into $PWD)
 #        debian-apt.sh source <package>   (sid's source package, into $PWD)
+#        debian-apt.sh sources-list <suite>...   -> sources.list lines for a chroot
 set -euo pipefail
 
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
@@ -112,6 +113,20 @@ do_source() {
 	apt-get $(apt_opts) -q --download-only source "$1/sid" >&2
 }
 
+# sources-list <suite>...: one sources.list line per suite, from the host's
+# archives (a *-security suite from the security archive), for a chroot.
+do_sources_list() {
+	local s uri key=/usr/share/keyrings/debian-archive-keyring.gpg
+	for s in "$@"; do
+		case "$s" in
+		*-security) uri=$(archive_uri security) ;;
+		*) uri=$(archive_uri) ;;
+		esac
+		[ -n "$uri" ] || { echo "no archive in the host's apt configuration for $s" >&2; exit 1; }
+		echo "deb [signed-by=$key] $uri $s main"
+	done
+}
+
 cmd=${1:-}
 shift || true
 # Test kernels are prepared in parallel: one apt at a time on the private
@@ -124,5 +139,6 @@ update) do_update ;;
 newest) do_newest "$@" ;;
 download) do_download "$@" ;;
 source) do_source "$@" ;;
-*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG" >&2; exit 2 ;;
+sources-list) do_sources_list "$@" ;;
+*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG|sources-list SUITE..." >&2; exit 2 ;;
 esac

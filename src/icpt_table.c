@@ -328,7 +328,7 @@ static void icpt_check_wrapped(struct dm_target *ti, struct icpt_table *t,
 		r = t->wrapped_key ? icpt_make_wrapped_key(first->dev->bdev, t->wrapped_key) :
 			-ENOMEM;
 		if (r < 0) {
-			DMWARN("%s: %s made no hardware-wrapped key (error %d): cannot check that %s unwraps its keys",
+			DMWARN("%s: %s made no hardware-wrapped key (error %d) to check %s with",
 			       icpt_md_name(ti), first->dev->name, r, ic->dev->name);
 			t->wrapped_unchecked = true;
 			return;
@@ -340,7 +340,7 @@ static void icpt_check_wrapped(struct dm_target *ti, struct icpt_table *t,
 	if (r >= 0)
 		return;
 	strscpy(t->wrapped_mismatch, ic->dev->name, sizeof(t->wrapped_mismatch));
-	DMWARN("%s: %s cannot unwrap hardware-wrapped keys of %s, the first line's device (error %d)",
+	DMWARN("%s: %s cannot unwrap hardware-wrapped keys of %s, the first line's (error %d)",
 	       icpt_md_name(ti), ic->dev->name, first->dev->name, r);
 	DMWARN("%s: dm core makes every wrapped key there: I/O with one fails on %s's lines",
 	       icpt_md_name(ti), ic->dev->name);
@@ -577,7 +577,7 @@ void icpt_table_resume(struct dm_target *ti)
 	    !icpt_queue_wrapped_ops(dm_disk(t->md)->queue)) {
 		DMWARN("%s: hw_wrapped keys advertised without their operations after a reload",
 		       icpt_md_name(ti));
-		DMWARN("%s: making, preparing and using such keys fails until the device is created anew",
+		DMWARN("%s: making, preparing and using such keys fails until it is created anew",
 		       icpt_md_name(ti));
 	}
 	t->live_caps = now;

@@ -316,7 +316,8 @@ static int icpt_iterate_devices(struct dm_target *ti,
 
 static struct target_type icpt_target = {
 	.name = "icpt",
-	.version = {1, 0, 0},
+	/* the table and status interface, not the module's version */
+	.version = {2, 0, 0},
 	.features = DM_TARGET_PASSES_INTEGRITY | DM_TARGET_NOWAIT |
 		    ICPT_FEATURE_ZONED_HM | ICPT_FEATURE_PASSES_CRYPTO |
 		    ICPT_FEATURE_ATOMIC_WRITES,
@@ -365,4 +366,4 @@ module_exit(dm_icpt_exit);
 MODULE_DESCRIPTION(DM_NAME " target passing inline encryption through");
 MODULE_AUTHOR("dm-icpt developers");
 MODULE_LICENSE("GPL");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION(ICPT_VERSION);
