@@ -9,13 +9,16 @@
 # Usage: debian-apt.sh update
 #        debian-apt.sh newest <suite> <package-regex>   -> prints "name version"
 #        debian-apt.sh download <suite> <package>[=version]...  (into $PWD)
-#        debian-apt.sh source <package>   (sid's source package, into $PWD)
+#        debian-apt.sh source <package> [suite]   (source package, sid's by
+#                                                 default, into $PWD)
 #        debian-apt.sh sources-list <suite>...   -> sources.list lines for a chroot
 set -euo pipefail
 
 CACHE=${ICPT_CACHE:-/var/cache/dm-icpt}
 APTDIR=$CACHE/apt
 SUITES="bullseye bookworm bookworm-backports trixie sid"
+# suites whose source packages tools are built from (scripts/*-build.sh)
+SRC_SUITES="trixie sid"
 
 # archive_uri [security]: the Debian archive (or its security archive) the
 # host's apt configuration names.
@@ -62,8 +65,10 @@ do_update() {
 	for s in $SUITES; do
 		echo "deb [signed-by=$key] $uri $s main" >> "$APTDIR/sources.list.new"
 	done
-	# tools newer than the host's, built from source (scripts/sparse-build.sh)
-	echo "deb-src [signed-by=$key] $uri sid main" >> "$APTDIR/sources.list.new"
+	# tools newer than the host's, built from source (scripts/*-build.sh)
+	for s in $SRC_SUITES; do
+		echo "deb-src [signed-by=$key] $uri $s main" >> "$APTDIR/sources.list.new"
+	done
 	# what an updated Debian 12 runs: bookworm's kernel security updates
 	[ -z "$sec" ] || echo "deb [signed-by=$key] $sec bookworm-security main" \
 		>> "$APTDIR/sources.list.new"
@@ -107,10 +112,16 @@ do_download() {
 	apt-get $(apt_opts) -q -t "$suite" download "$@" >&2
 }
 
+# source <package> [suite]: download the source package of that suite (sid
+# by default) into $PWD.
 do_source() {
+	local pkg=$1 suite=${2:-sid}
 	ensure_lists
+	# lists fetched before this suite's deb-src line was written lack it
+	ls "$APTDIR"/lists/*_dists_"${suite}"_main_source_Sources* >/dev/null 2>&1 ||
+		do_update
 	# shellcheck disable=SC2046
-	apt-get $(apt_opts) -q --download-only source "$1/sid" >&2
+	apt-get $(apt_opts) -q --download-only source "$pkg/$suite" >&2
 }
 
 # sources-list <suite>...: one sources.list line per suite, from the host's
@@ -140,5 +151,5 @@ newest) do_newest "$@" ;;
 download) do_download "$@" ;;
 source) do_source "$@" ;;
 sources-list) do_sources_list "$@" ;;
-*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG|sources-list SUITE..." >&2; exit 2 ;;
+*) echo "usage: $0 update|newest SUITE REGEX|download SUITE PKG...|source PKG [SUITE]|sources-list SUITE..." >&2; exit 2 ;;
 esac
