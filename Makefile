@@ -20,9 +20,10 @@ SIGN_KEY ?= /var/lib/dkms/mok.key
 SIGN_CERT ?= /var/lib/dkms/mok.pub
 
 # Kernels `make check` runs on; empty means tests/run's matrix (7.2,
-# 6.12-leak, 6.1, 5.10, stock-6.1, stock-6.12: 6.12 with kmemleak, so every
-# run scans for leaks; KASAN is `make check-debug`).  Select with e.g.
-# KERNELS="6.1 7.2".
+# 6.12-leak, 7.2+xfstests, 6.12-leak+xfstests, 6.1, 5.10, stock-6.1,
+# stock-6.12: 6.12 with kmemleak, so every run scans for leaks; KASAN is
+# `make check-debug`; +xfstests boots run xfstests' encrypt group).
+# Select with e.g. KERNELS="6.1 7.2".
 KERNELS ?=
 CASES ?=
 # `make bench`: empty means 7.2-bench (speed, no lockdep, both consumers)
@@ -170,6 +171,7 @@ help:
 	@echo 'Test, in QEMU guests (Documentation/testing.rst, benchmarks.rst):'
 	@echo '  make demo                        an emulated engine, icpt over it, fscrypt -o inlinecrypt'
 	@echo '  make check [KERNELS=..] [CASES=..] [JOBS=..]'
-	@echo '                                   the test matrix (KERNELS="7.2:041,050" for some cases)'
+	@echo '                                   the test matrix (KERNELS="7.2:041,050" for some cases,'
+	@echo '                                   KERNELS=7.2+xfstests CASES=generic/548 for xfstests)'
 	@echo '  make check-debug [CASES=..]      every case on the KASAN/kmemleak/lockdep kernel'
 	@echo '  make bench [BENCH_KERNELS=..]    benchmarks; report in /var/cache/dm-icpt/results/latest'

@@ -57,7 +57,7 @@ echo "$sha  $VENDOR/$tarball" | sha256sum -c --quiet - ||
 rm -rf "$dir"
 mkdir -p "$dir/tree"
 tar -xJf "$VENDOR/$tarball" -C "$dir/tree" --strip-components=1
-log "building (a few minutes for xfstests)"
+log "building"
 start=$(date +%s)
 make -C "$dir/tree" -j"$(nproc)" "$target" >"$dir/build.log" 2>&1 ||
 	{ tail -n 30 "$dir/build.log" >&2; exit 1; }
