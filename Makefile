@@ -20,9 +20,10 @@ SIGN_KEY ?= /var/lib/dkms/mok.key
 SIGN_CERT ?= /var/lib/dkms/mok.pub
 
 # Kernels `make check` runs on; empty means tests/run's matrix (7.2,
-# 6.12-leak, 7.2+xfstests, 6.12-leak+xfstests, 6.1, 5.10, stock-6.1,
-# stock-6.12: 6.12 with kmemleak, so every run scans for leaks; KASAN is
-# `make check-debug`; +xfstests boots run xfstests' encrypt group).
+# 6.12-leak, 7.2+xfstests, 6.1, 5.10, stock-6.1, stock-6.12: 6.12 with
+# kmemleak, so every run scans for leaks; KASAN is `make check-debug`;
+# 7.2+xfstests runs part of xfstests' encrypt group, `make check-xfstests`
+# all of it).
 # Select with e.g. KERNELS="6.1 7.2".
 KERNELS ?=
 CASES ?=
@@ -31,7 +32,7 @@ CASES ?=
 BENCH_KERNELS ?=
 
 .PHONY: all modules install uninstall clean help check check-debug demo bench dkms-install dkms-remove \
-	deb kdir-check
+	deb kdir-check check-xfstests
 
 all: modules
 
@@ -142,6 +143,13 @@ check:
 	tests/run $(if $(KERNELS),--kernels "$(KERNELS)") $(if $(CASES),--cases "$(CASES)") \
 		$(if $(JOBS),--jobs $(JOBS))
 
+# xfstests' whole encrypt group over icpt, dm-linear and short icpt lines
+# (about 50 minutes a setup under TCG: Documentation/testing-xfstests.rst).
+XFSTESTS_KERNEL ?= 7.2
+check-xfstests:
+	ICPT_XFSTESTS_SETUPS="icpt:all linear:all lines:ciphertext" \
+		tests/run --kernels "$(XFSTESTS_KERNEL)+xfstests" $(if $(CASES),--cases "$(CASES)")
+
 # The reliability kernel (KASAN, kmemleak, lockdep), all cases, full cycles.
 check-debug:
 	tests/run --kernels 6.12-debug $(if $(CASES),--cases "$(CASES)")
@@ -173,5 +181,7 @@ help:
 	@echo '  make check [KERNELS=..] [CASES=..] [JOBS=..]'
 	@echo '                                   the test matrix (KERNELS="7.2:041,050" for some cases,'
 	@echo '                                   KERNELS=7.2+xfstests CASES=generic/548 for xfstests)'
+	@echo '  make check-xfstests [XFSTESTS_KERNEL=..]'
+	@echo '                                   xfstests'"'"' whole encrypt group (7.2; 6.12-leak too)'
 	@echo '  make check-debug [CASES=..]      every case on the KASAN/kmemleak/lockdep kernel'
 	@echo '  make bench [BENCH_KERNELS=..]    benchmarks; report in /var/cache/dm-icpt/results/latest'
