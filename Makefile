@@ -182,6 +182,6 @@ help:
 	@echo '                                   the test matrix (KERNELS="7.2:041,050" for some cases,'
 	@echo '                                   KERNELS=7.2+xfstests CASES=generic/548 for xfstests)'
 	@echo '  make check-xfstests [XFSTESTS_KERNEL=..]'
-	@echo '                                   xfstests'"'"' whole encrypt group (7.2; 6.12-leak too)'
+	@echo '                                   the whole xfstests encrypt group on one kernel (7.2)'
 	@echo '  make check-debug [CASES=..]      every case on the KASAN/kmemleak/lockdep kernel'
 	@echo '  make bench [BENCH_KERNELS=..]    benchmarks; report in /var/cache/dm-icpt/results/latest'
