@@ -12,6 +12,7 @@
  * on the dm queue and refuses to resume a table that does not keep its
  * lines' require arguments, or whose lines' ends split a data unit.
  */
+#include <linux/limits.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/random.h>
@@ -183,8 +184,9 @@ static int icpt_check_live(struct dm_target *ti, const struct icpt_table *t,
 		return 0;
 	icpt_caps_describe(&gap, want, sizeof(want));
 	icpt_caps_describe(dev, has, sizeof(has));
-	DMERR("%s: %s (%s) lacks %s exposed by the live device; it supports %s",
-	      icpt_md_name(ti), ic->dev->name, path, want, has);
+	DMERR("%s: %s (%*pE) lacks %s exposed by the live device; it supports %s",
+	      icpt_md_name(ti), ic->dev->name, (int)strnlen(path, PATH_MAX), path,
+	      want, has);
 	ti->error = "Device lacks inline encryption capabilities the live device exposes";
 	return -EINVAL;
 }
@@ -233,9 +235,9 @@ static int icpt_check_require(struct dm_target *ti, const struct icpt_table *t,
 		icpt_caps_describe(&gap, want, sizeof(want));
 	icpt_caps_describe(caps, offer, sizeof(offer));
 	icpt_caps_describe(dev, has, sizeof(has));
-	DMERR("%s: require:%s not met: the lines to sector %llu offer %s; %s (%s) offers %s",
+	DMERR("%s: require:%s not met: the lines to sector %llu offer %s; %s (%*pE) offers %s",
 	      icpt_md_name(ti), want, (unsigned long long)ti->begin, offer,
-	      ic->dev->name, path, has);
+	      ic->dev->name, (int)strnlen(path, PATH_MAX), path, has);
 	ti->error = "Inline encryption requirement not met";
 	return -EINVAL;
 }

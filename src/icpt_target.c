@@ -19,6 +19,7 @@
 #include <linux/init.h>
 #include <linux/ctype.h>
 #include <linux/kernel.h>
+#include <linux/limits.h>
 #include <linux/slab.h>
 
 #include "icpt.h"
@@ -227,8 +228,9 @@ static int icpt_ctr(struct dm_target *ti, unsigned int argc, char **argv)
 	 */
 	size = bdev_nr_sectors(ic->dev->bdev);
 	if (ic->start >= size || ti->len > size - ic->start) {
-		DMERR("%s: %s (%s) has %llu sectors; this line maps %llu from sector %llu",
-		      icpt_md_name(ti), ic->dev->name, path,
+		DMERR("%s: %s (%*pE) has %llu sectors; this line maps %llu from sector %llu",
+		      icpt_md_name(ti), ic->dev->name,
+		      (int)strnlen(path, PATH_MAX), path,
 		      (unsigned long long)size, (unsigned long long)ti->len,
 		      (unsigned long long)ic->start);
 		ti->error = "Mapping runs past the end of the device";
