@@ -180,7 +180,7 @@ help:
 	@echo '  make demo                        an emulated engine, icpt over it, fscrypt -o inlinecrypt'
 	@echo '  make check [KERNELS=..] [CASES=..] [JOBS=..]'
 	@echo '                                   the test matrix (KERNELS="7.2:041,050" for some cases,'
-	@echo '                                   KERNELS=7.2+xfstests CASES=generic/548 for xfstests)'
+	@echo '                                   KERNELS=7.2+xfstests CASES=generic/368 for xfstests)'
 	@echo '  make check-xfstests [XFSTESTS_KERNEL=..]'
 	@echo '                                   the whole xfstests encrypt group on one kernel (7.2)'
 	@echo '  make check-debug [CASES=..]      every case on the KASAN/kmemleak/lockdep kernel'
