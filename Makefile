@@ -81,8 +81,18 @@ uninstall:
 	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/updates/dm-icpt.ko*
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) -a $(KVER)
 
-clean: kdir-check
-	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+# Without a kernel build tree (headers removed, or none installed yet) the
+# products go by name: kbuild's clean needs the tree.
+clean:
+	@if test -f $(KDIR)/Makefile; then \
+		$(MAKE) -C $(KDIR) M=$(CURDIR) clean; \
+	else \
+		find . -path ./.git -prune -o -type f \( -name '*.o' -o -name '*.ko' \
+			-o -name '*.mod' -o -name '*.mod.c' -o -name '.*.cmd' -o -name '.*.d' \
+			-o -name '*_probes.h' -o -name modules.order -o -name Module.symvers \) \
+			-exec rm -f {} +; \
+		rm -rf .tmp_versions; \
+	fi
 
 # The module source as DKMS and the package get it: nothing else of the
 # checkout (no tests, no build products).
