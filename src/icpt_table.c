@@ -467,9 +467,13 @@ void icpt_table_leave(struct icpt_c *ic)
  * dm core has swapped the table in and built the device's crypto profile
  * from every line, so what the queue offers now is what upper layers will
  * see.  Lines of other target types narrow it (one that does not pass
- * inline encryption empties it) and their starts are never judged by an
- * icpt constructor, so each icpt line checks its require arguments and both
- * of its ends here.  A refused resume leaves the device suspended.
+ * inline encryption empties it), so each icpt line checks its require
+ * arguments here.  Its start needs no second look: its constructor judged
+ * it against what the table's icpt lines offered so far, which holds every
+ * data unit size the device can expose.  Its end is the start of the next
+ * line, which no icpt constructor judges if that line is of another target
+ * type, so it is checked here.  A refused resume leaves the device
+ * suspended.
  *
  * Return: 0, or -EINVAL with the reason in the kernel log.
  */
@@ -481,7 +485,6 @@ int icpt_table_preresume(struct dm_target *ti)
 	const struct icpt_require *req;
 	struct icpt_caps exposed, gap;
 	sector_t end = ti->begin + ti->len;
-	int r;
 
 	/* swapped in: the device's live table now, whether it resumes or not */
 	WRITE_ONCE(t->is_live, true);
@@ -500,10 +503,9 @@ int icpt_table_preresume(struct dm_target *ti)
 		      "; a line of another target type narrows what its icpt lines offer");
 		return -EINVAL;
 	}
-	r = icpt_check_boundary(ti, &exposed, ti->begin, "line at");
-	if (!r && end < get_capacity(dm_disk(t->md)))
-		r = icpt_check_boundary(ti, &exposed, end, "line ending at");
-	return r;
+	if (end < get_capacity(dm_disk(t->md)))
+		return icpt_check_boundary(ti, &exposed, end, "line ending at");
+	return 0;
 }
 
 /* ---- What a resume changed ---- */
