@@ -43,6 +43,8 @@ struct icpt_require {
 
 /* Buffer size that always holds icpt_caps_format()'s output. */
 #define ICPT_CAPS_STRLEN 320
+/* Buffer size that always holds icpt_require_format()'s output. */
+#define ICPT_REQUIRE_STRLEN 64
 
 void icpt_caps_read(struct request_queue *q, struct icpt_caps *caps);
 void icpt_caps_fill(struct icpt_caps *caps);

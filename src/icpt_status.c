@@ -64,7 +64,7 @@ static void icpt_status_info(struct dm_target *ti, char *result,
 static void icpt_status_table(const struct icpt_c *ic, char *result,
 			      unsigned int maxlen)
 {
-	char req[ICPT_CAPS_STRLEN];
+	char req[ICPT_REQUIRE_STRLEN];
 	unsigned int i, sz = 0;
 
 	DMEMIT("%s %llu", ic->dev->name, (unsigned long long)ic->start);

@@ -213,7 +213,7 @@ static int icpt_check_require(struct dm_target *ti, const struct icpt_table *t,
 			      const struct icpt_caps *need, const struct icpt_caps *dev,
 			      const char *path)
 {
-	char want[ICPT_CAPS_STRLEN], offer[ICPT_CAPS_STRLEN], has[ICPT_CAPS_STRLEN];
+	char want[ICPT_REQUIRE_STRLEN], offer[ICPT_CAPS_STRLEN], has[ICPT_CAPS_STRLEN];
 	const struct icpt_require *req = NULL;
 	const struct icpt_c *line;
 	struct icpt_caps gap;
@@ -229,10 +229,10 @@ static int icpt_check_require(struct dm_target *ti, const struct icpt_table *t,
 	}
 	if (!req)
 		req = icpt_unmet(ic, caps);
-	if (req)
-		icpt_require_format(req, want, sizeof(want));
-	else
-		icpt_caps_describe(&gap, want, sizeof(want));
+	/* @need is their union, so one is unmet; the arguments are what counts */
+	if (!req)
+		return 0;
+	icpt_require_format(req, want, sizeof(want));
 	icpt_caps_describe(caps, offer, sizeof(offer));
 	icpt_caps_describe(dev, has, sizeof(has));
 	DMERR("%s: require:%s not met: the lines to sector %llu offer %s; %s (%*pE) offers %s",
@@ -479,7 +479,7 @@ void icpt_table_leave(struct icpt_c *ic)
  */
 int icpt_table_preresume(struct dm_target *ti)
 {
-	char want[ICPT_CAPS_STRLEN], has[ICPT_CAPS_STRLEN];
+	char want[ICPT_REQUIRE_STRLEN], has[ICPT_CAPS_STRLEN];
 	struct icpt_c *ic = ti->private;
 	struct icpt_table *t = ic->table;
 	const struct icpt_require *req;
