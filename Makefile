@@ -20,10 +20,10 @@ SIGN_KEY ?= /var/lib/dkms/mok.key
 SIGN_CERT ?= /var/lib/dkms/mok.pub
 
 # Kernels `make check` runs on; empty means tests/run's matrix (7.2,
-# 6.12-leak, 7.2+xfstests, 6.1, 5.10, stock-6.1, stock-6.12: 6.12 with
-# kmemleak, so every run scans for leaks; KASAN is `make check-debug`;
-# 7.2+xfstests runs part of xfstests' encrypt group, `make check-xfstests`
-# all of it).
+# 6.12-leak, 7.2+xfstests, 6.12-leak+xfstests, 6.1, 5.10, stock-6.1,
+# stock-6.12: 6.12 with kmemleak, so every run scans for leaks; KASAN is
+# `make check-debug`; the +xfstests boots run part of xfstests' encrypt
+# group, `make check-xfstests` all of it).
 # Select with e.g. KERNELS="6.1 7.2".
 KERNELS ?=
 CASES ?=
